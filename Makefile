@@ -1,0 +1,102 @@
+# Serverless CSV ETL pipeline: every command a user or CI runs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Lambda runs Python 3.13, so the tools and tests do too; fall back to python3 where 3.13 is absent.
+PYTHON ?= $(shell for p in python3.13 $$(ls -d /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null) python3; do $$p -c "import sys; sys.exit(sys.version_info < (3, 13))" 2>/dev/null && { echo $$p; break; }; done || echo python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+CHECKOV_VENV := .venv-checkov
+UV_VERSION := 0.13.9
+
+# Deployment settings (override on the command line: `make deploy STACK_NAME=... EMAIL=...`).
+STACK_NAME ?= csv-etl
+STAGE ?= prod
+EMAIL ?=
+REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),us-east-1)
+INPUT ?=
+
+$(VENV)/.installed: requirements/dev.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -r requirements/dev.lock
+	@touch $@
+
+$(CHECKOV_VENV)/.installed: requirements/checkov.lock
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	@$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@$(CHECKOV_VENV)/bin/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python --no-deps -r requirements/checkov.lock
+	@touch $@
+
+$(VENV)/.bench-installed: $(VENV)/.installed requirements/bench.lock
+	@$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -r requirements/bench.lock
+	@touch $@
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: venv
+venv: $(VENV)/.installed ## Create .venv from the pinned lock (every other target does this itself)
+
+.PHONY: templates
+templates: $(VENV)/.installed ## Render every CloudFormation template into templates/
+	$(PY) generate.py
+
+.PHONY: lint
+lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## ruff, mypy, template drift, cfn-lint and checkov
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(PY) generate.py --check
+	$(VENV)/bin/cfn-lint --include-checks I --format parseable -- templates/*.json
+	$(CHECKOV_VENV)/bin/checkov --quiet --compact --framework cloudformation --directory templates --skip-download
+
+.PHONY: test
+test: lint ## Everything CI runs: lint plus the whole pytest suite (unit, template, end to end)
+	$(PY) -m pytest
+
+.PHONY: pytest
+pytest: $(VENV)/.installed ## Only the pytest suite (ARGS="-k name" to narrow)
+	$(PY) -m pytest $(ARGS)
+
+.PHONY: format
+format: $(VENV)/.installed ## Apply ruff formatting and safe fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+.PHONY: package-functions
+package-functions: $(VENV)/.installed ## Build the deterministic function zips and the polars layer under build/
+	$(PY) -m tools.build_functions
+
+.PHONY: package
+package: package-functions ## Upload code and nested templates to the artifacts bucket; write build/packaged.json
+	$(PY) -m tools.package --stack-name $(STACK_NAME) --region $(REGION)
+
+.PHONY: bootstrap
+bootstrap: $(VENV)/.installed ## Create the artifacts bucket stack (once per account and region)
+	$(PY) -m tools.deploy bootstrap --stack-name $(STACK_NAME) --region $(REGION)
+
+.PHONY: deploy
+deploy: package ## Deploy the pipeline: make deploy STACK_NAME=csv-etl STAGE=prod EMAIL=ops@example.com
+	$(PY) -m tools.deploy deploy --stack-name $(STACK_NAME) --stage $(STAGE) --email "$(EMAIL)" --region $(REGION)
+
+.PHONY: destroy
+destroy: $(VENV)/.installed ## Delete the pipeline stack (the data bucket and table are retained)
+	$(PY) -m tools.deploy destroy --stack-name $(STACK_NAME) --region $(REGION)
+
+.PHONY: local
+local: $(VENV)/.installed ## Run the whole pipeline on the embedded emulator (INPUT=file-or-folder, default samples/)
+	$(PY) -m tools.local $(if $(INPUT),--input "$(INPUT)")
+
+.PHONY: bench
+bench: $(VENV)/.bench-installed ## Benchmark the data path against csv, pandas and DuckDB (BENCH_ARGS=--big for 20M rows)
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+.PHONY: clean
+clean: ## Remove build outputs and local run results (keeps the virtualenvs)
+	rm -rf build out .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: lock
+lock: $(VENV)/.installed ## Re-resolve the pinned locks from requirements/*.in
+	cd requirements && for f in dev bench checkov layer; do ../$(VENV)/bin/uv pip compile $$f.in --python-version 3.13 -o $$f.lock; done
