@@ -1,0 +1,1 @@
+"""make bench: the data path against csv, pandas and DuckDB."""

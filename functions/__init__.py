@@ -1,0 +1,1 @@
+"""Lambda function code: the pure CSV core and the two handlers."""

@@ -1,0 +1,1 @@
+"""What both handlers share that touches AWS: configuration, S3 helpers, notifications."""

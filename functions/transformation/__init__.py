@@ -1,0 +1,1 @@
+"""Transformation function: writes the transformed CSV under processed/."""

@@ -1,0 +1,1 @@
+"""troposphere classes, one per nested stack, and the root stack composing them."""

@@ -1,0 +1,1 @@
+"""Packaging, deployment and the local emulator run."""
