@@ -1,0 +1,68 @@
+"""Configuration read from the Lambda environment and validated before any work starts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from functions.core import CoreConfig
+
+# arn:<partition>:states:<region>:<account>:stateMachine:<name>
+_STATE_MACHINE_ARN = re.compile(
+    r"^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$"
+)
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$")
+
+
+class ConfigurationError(ValueError):
+    """An environment variable is missing or malformed; the message names it."""
+
+
+def _required(env: Mapping[str, str], name: str, pattern: re.Pattern[str]) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(f"environment variable {name} is required but not set")
+    if not pattern.fullmatch(value):
+        raise ConfigurationError(f"environment variable {name} is not a valid ARN: {value!r}")
+    return value
+
+
+def _core(env: Mapping[str, str]) -> CoreConfig:
+    try:
+        return CoreConfig.from_env(env)
+    except ValueError as exc:
+        # The core names the offending value; say where it came from.
+        raise ConfigurationError(
+            f"invalid MAX_INVALID_ROW_RATIO / SOURCE_TIMEZONE environment: {exc}"
+        ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationSettings:
+    """What the validation function needs: the workflow to start, the topic, the core rules."""
+
+    state_machine_arn: str
+    topic_arn: str
+    core: CoreConfig
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ValidationSettings:
+        """Read and check the environment; raise ConfigurationError naming the bad variable."""
+        return cls(
+            state_machine_arn=_required(env, "STATE_MACHINE_ARN", _STATE_MACHINE_ARN),
+            topic_arn=_required(env, "TOPIC_ARN", _TOPIC_ARN),
+            core=_core(env),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TransformationSettings:
+    """What the transformation function needs: only the core rules."""
+
+    core: CoreConfig
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TransformationSettings:
+        """Read and check the environment; raise ConfigurationError naming the bad variable."""
+        return cls(core=_core(env))

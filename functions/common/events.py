@@ -1,0 +1,136 @@
+"""Parsing of the events the handlers receive (docs/interfaces.md), with clear errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote_plus
+
+from functions.common.keys import RAW_PREFIX, FileKeys
+
+MAX_MESSAGE_BYTES = 1000  # error messages returned to the workflow stay below 1 KB
+MAX_CAUSE_BYTES = 16 * 1024  # the caught Cause kept in error.json
+
+
+class SourceMissingError(Exception):
+    """The raw/ object version is gone and no earlier outcome for it exists."""
+
+
+class TransformationError(Exception):
+    """The core rejected a file that had passed validation (e.g. the object changed)."""
+
+
+def truncate_utf8(text: str, max_bytes: int) -> str:
+    """Cut `text` to at most `max_bytes` of UTF-8, marking the cut with an ellipsis."""
+    data = text.encode()
+    if len(data) <= max_bytes:
+        return text
+    return data[: max_bytes - 3].decode(errors="ignore") + "..."
+
+
+def _string(event: Mapping[str, Any], field: str, *, required: bool) -> str:
+    value = event.get(field)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value):
+        raise ValueError(f"event field {field!r} must be a non-empty string, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRequest:
+    """A workflow task event: which object version, and which execution asks."""
+
+    bucket: str
+    keys: FileKeys
+    version_id: str
+    execution_arn: str
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> TaskRequest:
+        """Check the fields of a Validate/Transform/Quarantine event; ValueError names a bad one."""
+        return cls(
+            bucket=_string(event, "bucket", required=True),
+            keys=FileKeys.of(_string(event, "key", required=True)),
+            version_id=_string(event, "version_id", required=False),
+            execution_arn=_string(event, "execution_arn", required=False),
+        )
+
+    @property
+    def key(self) -> str:
+        return self.keys.raw
+
+
+@dataclass(frozen=True, slots=True)
+class S3Object:
+    """One object from an S3 notification record, key URL-decoded."""
+
+    bucket: str
+    key: str
+    version_id: str
+    etag: str
+
+    def execution_input(self) -> str:
+        """The StartExecution input of docs/interfaces.md (strings, never null)."""
+        body = {
+            "bucket": self.bucket,
+            "key": self.key,
+            "version_id": self.version_id,
+            "etag": self.etag,
+        }
+        return json.dumps(body, ensure_ascii=False)
+
+
+def is_s3_notification(event: Mapping[str, Any]) -> bool:
+    """An S3 bucket notification (or the s3:TestEvent S3 sends when one is configured)."""
+    return "Records" in event or event.get("Event") == "s3:TestEvent"
+
+
+def s3_objects(event: Mapping[str, Any]) -> Iterator[S3Object | None]:
+    """Each record's object, or None for a record to ignore (not a created raw/*.csv object)."""
+    records = event.get("Records") or []
+    if not isinstance(records, list):
+        raise ValueError("S3 event 'Records' must be a list")
+    for record in records:
+        try:
+            s3 = record["s3"]
+            bucket = s3["bucket"]["name"]
+            obj = s3["object"]
+            key = unquote_plus(obj["key"])
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"malformed S3 event record: missing {exc}") from exc
+        event_name = str(record.get("eventName", "ObjectCreated:"))
+        if not (
+            event_name.startswith("ObjectCreated:")
+            and key.startswith(RAW_PREFIX)
+            and key.endswith(".csv")
+        ):
+            yield None
+            continue
+        yield S3Object(
+            bucket=bucket,
+            key=key,
+            version_id=str(obj.get("versionId") or ""),
+            etag=str(obj.get("eTag") or "").strip('"'),
+        )
+
+
+def caught_error_message(error: Any) -> str:
+    """A short message from a Step Functions Catch result {"Error", "Cause"}.
+
+    A Lambda failure's Cause is JSON ({"errorType", "errorMessage", "stackTrace"}): keep the message.
+    """
+    if not isinstance(error, Mapping):
+        return truncate_utf8(f"unknown error: {error!r}", MAX_MESSAGE_BYTES)
+    name = str(error.get("Error") or "UnknownError")
+    cause = error.get("Cause")
+    detail = "" if cause is None else str(cause)
+    try:
+        parsed = json.loads(detail)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, Mapping) and "errorMessage" in parsed:
+        detail = str(parsed["errorMessage"])
+    return truncate_utf8(f"{name}: {detail}" if detail else name, MAX_MESSAGE_BYTES)

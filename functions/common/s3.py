@@ -1,0 +1,116 @@
+"""S3 helpers that stream through /tmp. Every helper takes its client, so tests pass a moto one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from boto3.s3.transfer import TransferConfig
+from botocore.exceptions import ClientError
+
+MiB = 1024 * 1024
+
+# Uploads and downloads hold about max_concurrency * chunksize in memory: 4 x 16 MiB keeps a
+# small function safe, and 10,000 parts of 16 MiB still allow 160 GiB objects.
+TRANSFER_CONFIG = TransferConfig(
+    multipart_threshold=16 * MiB, multipart_chunksize=16 * MiB, max_concurrency=4
+)
+# A copy is server-side (no bytes pass through the function). CopyObject takes up to 5 GiB in
+# one request; above 1 GiB the managed copy switches to parallel UploadPartCopy.
+COPY_CONFIG = TransferConfig(
+    multipart_threshold=1024 * MiB, multipart_chunksize=256 * MiB, max_concurrency=4
+)
+
+# HEAD has no body, so S3 reports a missing key or version only by status: 404, or 405 when
+# the version is a delete marker.
+_MISSING = {"404", "405", "NoSuchKey", "NoSuchVersion", "NotFound", "MethodNotAllowed"}
+
+
+def _version_args(version_id: str) -> dict[str, str]:
+    return {"VersionId": version_id} if version_id else {}
+
+
+def head(s3: Any, bucket: str, key: str, version_id: str = "") -> dict[str, Any] | None:
+    """HeadObject of the exact version (or the latest when version_id is ""), None if absent.
+
+    Needs s3:ListBucket on the bucket: without it S3 answers 403 for a missing key, which is
+    raised here rather than mistaken for "absent".
+    """
+    try:
+        response: dict[str, Any] = s3.head_object(
+            Bucket=bucket, Key=key, **_version_args(version_id)
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _MISSING:
+            return None
+        raise
+    return response
+
+
+def download(s3: Any, bucket: str, key: str, version_id: str, dest: Path) -> int:
+    """Stream one object version to `dest` (ranged GETs, never whole in memory); return its size."""
+    s3.download_file(
+        bucket, key, str(dest), ExtraArgs=_version_args(version_id), Config=TRANSFER_CONFIG
+    )
+    return dest.stat().st_size
+
+
+def upload(
+    s3: Any,
+    source: Path,
+    bucket: str,
+    key: str,
+    *,
+    content_type: str,
+    metadata: Mapping[str, str] | None = None,
+) -> None:
+    """Upload a local file; multipart above 16 MiB."""
+    extra: dict[str, Any] = {"ContentType": content_type}
+    if metadata:
+        extra["Metadata"] = dict(metadata)
+    s3.upload_file(str(source), bucket, key, ExtraArgs=extra, Config=TRANSFER_CONFIG)
+
+
+def copy(s3: Any, bucket: str, key: str, version_id: str, dest_key: str) -> None:
+    """Server-side copy of the exact version to `dest_key` in the same bucket, bytes unchanged."""
+    source = {"Bucket": bucket, "Key": key, **_version_args(version_id)}
+    s3.copy(source, bucket, dest_key, Config=COPY_CONFIG)
+
+
+def delete(s3: Any, bucket: str, key: str, version_id: str) -> None:
+    """Delete the exact version (or add a delete marker when version_id is "").
+
+    Deleting the version rather than the key leaves a newer upload of the same key untouched.
+    """
+    s3.delete_object(Bucket=bucket, Key=key, **_version_args(version_id))
+
+
+def put_json(s3: Any, bucket: str, key: str, body: Mapping[str, Any]) -> None:
+    """Write a small JSON document."""
+    data = json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    s3.put_object(Bucket=bucket, Key=key, Body=data, ContentType="application/json")
+
+
+def get_small_json(s3: Any, bucket: str, key: str, limit: int = MiB) -> Any:
+    """Read a small JSON document written by put_json; None if absent. Refuses more than `limit` bytes."""
+    try:
+        response = s3.get_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _MISSING:
+            return None
+        raise
+    body = response["Body"]
+    try:
+        data = body.read(limit + 1)
+    finally:
+        body.close()
+    if len(data) > limit:
+        raise ValueError(f"s3://{bucket}/{key} is larger than {limit} bytes")
+    return json.loads(data)
+
+
+def is_missing(exc: ClientError) -> bool:
+    """True when a ClientError means the key or version does not exist."""
+    return exc.response.get("Error", {}).get("Code") in _MISSING
