@@ -29,13 +29,14 @@ def _required(env: Mapping[str, str], name: str, pattern: re.Pattern[str]) -> st
 
 
 def _core(env: Mapping[str, str]) -> CoreConfig:
-    try:
-        return CoreConfig.from_env(env)
-    except ValueError as exc:
-        # The core names the offending value; say where it came from.
-        raise ConfigurationError(
-            f"invalid MAX_INVALID_ROW_RATIO / SOURCE_TIMEZONE environment: {exc}"
-        ) from exc
+    # Check each variable alone first, so the error names the one that is wrong.
+    for name in ("MAX_INVALID_ROW_RATIO", "SOURCE_TIMEZONE"):
+        if name in env:
+            try:
+                CoreConfig.from_env({name: env[name]})
+            except (ValueError, LookupError) as exc:  # ZoneInfoNotFoundError is a KeyError
+                raise ConfigurationError(f"environment variable {name} is invalid: {exc}") from exc
+    return CoreConfig.from_env(env)
 
 
 @dataclass(frozen=True, slots=True)

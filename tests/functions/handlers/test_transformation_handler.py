@@ -1,0 +1,124 @@
+"""The transformation function under moto: raw/ -> processed/, idempotent retries, failures."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from functions.common import s3 as s3_helpers
+from functions.common.events import SourceMissingError, TransformationError
+from functions.transformation.handler import lambda_handler
+
+from .conftest import (
+    MISSING_COLUMN_CSV,
+    VALID_CSV,
+    VALID_PROCESSED,
+    Aws,
+    FakeLambdaContext,
+    load_event,
+)
+
+KEY = "raw/2026/transactions.csv"
+OUTPUT = "processed/2026/transactions.csv"
+
+
+def _leftovers() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("transform-*"))
+
+
+def test_valid_file_is_transformed_exactly_and_leaves_raw(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    # GIVEN a validated file under raw/
+    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV))
+    before = _leftovers()
+
+    # WHEN the Transform task runs
+    result = lambda_handler(event, context)
+
+    # THEN processed/ holds exactly the SPEC 3.3 output, raw/ is empty, /tmp is clean
+    assert result == {"output_key": OUTPUT, "rows_total": 2, "rows_valid": 2, "rows_rejected": 0}
+    assert aws.get(OUTPUT) == VALID_PROCESSED
+    assert aws.keys() == [OUTPUT]
+    assert _leftovers() == before
+
+
+def test_retry_after_success_returns_the_same_without_rewriting(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV))
+    first = lambda_handler(event, context)
+
+    # WHEN the task is retried after its response was lost
+    second = lambda_handler(event, context)
+
+    assert second == first
+    versions = aws.s3.list_object_versions(Bucket=aws.bucket, Prefix=OUTPUT)["Versions"]
+    assert len(versions) == 1  # written once
+
+
+def test_retry_for_another_version_does_not_pass_for_success(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    # GIVEN processed/ holds the output of an earlier upload of the same key
+    lambda_handler(load_event("transform.json", aws, **aws.put(KEY, VALID_CSV)), context)
+    newer = aws.put(KEY, VALID_CSV)
+    aws.s3.delete_object(Bucket=aws.bucket, Key=KEY, VersionId=newer["version_id"])
+
+    with pytest.raises(SourceMissingError, match="does not hold its output"):
+        lambda_handler(load_event("transform.json", aws, **newer), context)
+
+
+def test_missing_source_without_output_raises(aws: Aws, context: FakeLambdaContext) -> None:
+    uploaded = aws.put(KEY, VALID_CSV)
+    aws.s3.delete_object(Bucket=aws.bucket, Key=KEY, VersionId=uploaded["version_id"])
+
+    with pytest.raises(SourceMissingError, match="no longer exists"):
+        lambda_handler(load_event("transform.json", aws, **uploaded), context)
+
+
+def test_core_rejection_raises_and_keeps_the_original(aws: Aws, context: FakeLambdaContext) -> None:
+    # GIVEN a file the core rejects (validation should have caught it: treat as unexpected)
+    event = load_event("transform.json", aws, **aws.put(KEY, MISSING_COLUMN_CSV))
+    before = _leftovers()
+
+    with pytest.raises(TransformationError, match="amount"):
+        lambda_handler(event, context)
+
+    # THEN nothing was written, the original waits for the workflow's quarantine, /tmp is clean
+    assert aws.keys() == [KEY]
+    assert _leftovers() == before
+
+
+def test_big_output_is_uploaded_in_parts(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a 5 MiB multipart threshold (S3's minimum part size) and a ~6 MiB output
+    monkeypatch.setattr(
+        s3_helpers,
+        "TRANSFER_CONFIG",
+        s3_helpers.TransferConfig(
+            multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024
+        ),
+    )
+    row = b"t%07d,c1,1.00,2024-01-02T03:04:05Z,%s\n"
+    rows = b"".join(row % (i, b"x" * 40) for i in range(100_000))
+    event = load_event(
+        "transform.json",
+        aws,
+        **aws.put(KEY, b"transaction_id,customer_id,amount,timestamp,pad\n" + rows),
+    )
+
+    result = lambda_handler(event, context)
+
+    assert result["rows_total"] == 100_000
+    head = aws.s3.head_object(Bucket=aws.bucket, Key=OUTPUT)
+    assert head["ETag"].strip('"').endswith("-2")  # a multipart upload of two parts
+    assert head["ContentLength"] > 5 * 1024 * 1024
+
+
+def test_unsupported_event_raises(aws: Aws, context: FakeLambdaContext) -> None:
+    with pytest.raises(ValueError, match="'key'"):
+        lambda_handler({"bucket": aws.bucket}, context)

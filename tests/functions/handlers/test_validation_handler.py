@@ -1,0 +1,340 @@
+"""The validation function under moto: S3 events, the Validate task and the Quarantine task."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from functions.common.config import ConfigurationError
+from functions.common.events import SourceMissingError
+from functions.common.naming import execution_name
+from functions.validation.handler import lambda_handler
+
+from .conftest import (
+    MISSING_COLUMN_CSV,
+    ONE_BAD_ROW_CSV,
+    VALID_CSV,
+    Aws,
+    FakeLambdaContext,
+    load_event,
+)
+
+KEY = "raw/2026/transactions.csv"
+
+
+def _s3_event(aws: Aws, key: str = KEY, name: str = "s3_put.json") -> dict[str, Any]:
+    return load_event(name, aws, **aws.put(key, VALID_CSV))
+
+
+# --- S3 notification -> StartExecution ----------------------------------------------------------
+
+
+def test_s3_event_starts_one_execution_named_deterministically(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    # GIVEN a CSV uploaded under raw/ and its notification
+    uploaded = aws.put(KEY, VALID_CSV)
+    event = load_event("s3_put.json", aws, **uploaded)
+
+    # WHEN the function receives it
+    result = lambda_handler(event, context)
+
+    # THEN one execution runs, named from bucket/key/version, with the documented input
+    assert result == {"started": 1, "already_started": 0, "ignored": 0}
+    [execution] = aws.executions()
+    expected_name = execution_name(aws.bucket, KEY, uploaded["version_id"], uploaded["etag"])
+    assert execution["name"] == expected_name
+    assert expected_name.startswith("2026_transactions-")
+    description = aws.sfn.describe_execution(executionArn=execution["executionArn"])
+    assert json.loads(description["input"]) == {
+        "bucket": aws.bucket,
+        "key": KEY,
+        "version_id": uploaded["version_id"],
+        "etag": uploaded["etag"],
+    }
+
+
+def test_duplicate_s3_event_starts_nothing_new(aws: Aws, context: FakeLambdaContext) -> None:
+    event = _s3_event(aws)
+    lambda_handler(event, context)
+
+    # WHEN the same event arrives again while the execution runs: Step Functions' own
+    # idempotency returns the running execution
+    lambda_handler(event, context)
+    [execution] = aws.executions()
+
+    # AND once it has finished: ExecutionAlreadyExists, which counts as already started
+    aws.sfn.stop_execution(executionArn=execution["executionArn"])
+    result = lambda_handler(event, context)
+
+    assert result == {"started": 0, "already_started": 1, "ignored": 0}
+    assert len(aws.executions()) == 1
+
+
+def test_url_encoded_key_is_decoded(aws: Aws, context: FakeLambdaContext) -> None:
+    # GIVEN a key with spaces, '+', parentheses and non-ASCII letters, URL-encoded as S3 sends it
+    key = "raw/Q1 report été + draft(1).csv"
+    event = load_event("s3_put_encoded.json", aws, **aws.put(key, VALID_CSV))
+
+    lambda_handler(event, context)
+
+    [execution] = aws.executions()
+    description = aws.sfn.describe_execution(executionArn=execution["executionArn"])
+    assert json.loads(description["input"])["key"] == key
+    assert len(execution["name"]) <= 80
+    assert execution["name"].startswith("Q1_report_t_draft_1-")
+
+
+def test_records_not_for_raw_csv_objects_are_ignored(aws: Aws, context: FakeLambdaContext) -> None:
+    # processed/ key, a .txt under raw/, and a delete event
+    result = lambda_handler(load_event("s3_mixed.json", aws), context)
+
+    assert result == {"started": 0, "already_started": 0, "ignored": 3}
+    assert aws.executions() == []
+
+
+def test_s3_test_event_is_ignored(aws: Aws, context: FakeLambdaContext) -> None:
+    result = lambda_handler(load_event("s3_test_event.json", aws), context)
+
+    assert result == {"started": 0, "already_started": 0, "ignored": 0}
+
+
+def test_start_failure_other_than_already_exists_raises(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the workflow does not exist (e.g. a wrong ARN): the event must not be swallowed
+    monkeypatch.setenv(
+        "STATE_MACHINE_ARN", aws.state_machine_arn.replace("csv-etl-workflow", "missing")
+    )
+
+    with pytest.raises(ClientError, match="StateMachineDoesNotExist"):
+        lambda_handler(_s3_event(aws), context)
+
+
+def test_malformed_s3_record_raises(aws: Aws, context: FakeLambdaContext) -> None:
+    with pytest.raises(ValueError, match="malformed S3 event record"):
+        lambda_handler({"Records": [{"eventSource": "aws:s3", "s3": {}}]}, context)
+
+
+# --- Validate task --------------------------------------------------------------------------------
+
+
+def test_invalid_file_goes_to_failed_with_report_and_notification(
+    aws: Aws, context: FakeLambdaContext, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a file without the amount column
+    event = load_event("validate.json", aws, **aws.put(KEY, MISSING_COLUMN_CSV))
+
+    # WHEN the workflow's Validate task runs
+    result = lambda_handler(event, context)
+
+    # THEN the answer says invalid, briefly, and points at failed/
+    assert result["valid"] is False
+    assert result["outcome_key"] == "failed/2026/transactions.csv"
+    assert "amount" in result["error"]
+    assert len(result["error"].encode()) < 1024
+    assert set(result) == {
+        "valid",
+        "rows_total",
+        "rows_valid",
+        "rows_rejected",
+        "error",
+        "outcome_key",
+    }
+    # AND the original bytes are in failed/, unchanged, with a meaningful report beside them
+    assert aws.get("failed/2026/transactions.csv") == MISSING_COLUMN_CSV
+    report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
+    assert report["file"] == KEY
+    assert report["stage"] == "validation"
+    assert report["execution_arn"] == event["execution_arn"]
+    assert report["version_id"] == event["version_id"]
+    assert "amount" in report["error"]
+    assert report["details"]  # the core's own report
+    # AND raw/ is empty
+    assert aws.keys("raw/") == []
+    # AND one notification names the file and carries the documented body
+    [envelope] = aws.notifications()
+    assert envelope["Subject"] == f"CSV ETL failure: {KEY}"
+    body = json.loads(envelope["Message"])
+    assert body == {
+        "file": KEY,
+        "bucket": aws.bucket,
+        "stage": "validation",
+        "error": result["error"],
+        "execution_arn": event["execution_arn"],
+    }
+    # AND the EMF metrics say so
+    emitted = capsys.readouterr().out
+    assert '"FilesInvalid"' in emitted
+    assert '"Namespace": "CsvEtl"' in emitted or '"Namespace":"CsvEtl"' in emitted
+
+
+def test_validate_retry_after_invalid_returns_the_recorded_outcome(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    event = load_event("validate.json", aws, **aws.put(KEY, MISSING_COLUMN_CSV))
+    first = lambda_handler(event, context)
+    aws.notifications()
+
+    # WHEN the task is retried after its response was lost
+    second = lambda_handler(event, context)
+
+    # THEN the answer is the same and nothing is published or written again
+    assert second == first
+    assert aws.notifications() == []
+    assert aws.keys() == ["failed/2026/transactions.csv", "failed/2026/transactions.csv.error.json"]
+
+
+def test_validate_of_a_vanished_object_raises(aws: Aws, context: FakeLambdaContext) -> None:
+    uploaded = aws.put(KEY, VALID_CSV)
+    aws.s3.delete_object(Bucket=aws.bucket, Key=KEY, VersionId=uploaded["version_id"])
+
+    with pytest.raises(SourceMissingError, match="no longer exists"):
+        lambda_handler(load_event("validate.json", aws, **uploaded), context)
+
+
+def test_valid_file_returns_counts_and_stays_in_raw(aws: Aws, context: FakeLambdaContext) -> None:
+    event = load_event("validate.json", aws, **aws.put(KEY, VALID_CSV))
+
+    result = lambda_handler(event, context)
+
+    assert result == {
+        "valid": True,
+        "rows_total": 2,
+        "rows_valid": 2,
+        "rows_rejected": 0,
+        "error": "",
+        "outcome_key": "",
+    }
+    assert aws.keys() == [KEY]  # the transformation step moves it
+    assert aws.notifications() == []
+
+
+def test_rejected_rows_within_tolerance_are_written_beside(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a tolerance of 25 % and a file with one bad row in four
+    monkeypatch.setenv("MAX_INVALID_ROW_RATIO", "0.25")
+    event = load_event("validate.json", aws, **aws.put(KEY, ONE_BAD_ROW_CSV))
+
+    result = lambda_handler(event, context)
+
+    assert result["valid"] is True
+    assert (result["rows_total"], result["rows_valid"], result["rows_rejected"]) == (4, 3, 1)
+    assert result["outcome_key"] == "failed/2026/transactions.csv.rejected.csv"
+    rejected = aws.get("failed/2026/transactions.csv.rejected.csv").decode()
+    assert "3" in rejected  # the bad row's line number
+    assert "t2" in rejected or "1.505" in rejected or "decimal" in rejected.lower()
+    assert KEY in aws.keys("raw/")
+
+
+def test_bad_row_beyond_tolerance_fails_the_file(aws: Aws, context: FakeLambdaContext) -> None:
+    event = load_event("validate.json", aws, **aws.put(KEY, ONE_BAD_ROW_CSV))
+
+    result = lambda_handler(event, context)
+
+    assert result["valid"] is False
+    assert (result["rows_total"], result["rows_rejected"]) == (4, 1)
+    report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
+    assert "3" in json.dumps(report["details"])  # the line number of the bad row
+    assert aws.keys("raw/") == []
+
+
+# --- Quarantine task -------------------------------------------------------------------------------
+
+
+def test_quarantine_moves_the_file_once(aws: Aws, context: FakeLambdaContext) -> None:
+    # GIVEN a file still under raw/ when the workflow caught a timeout
+    event = load_event("quarantine.json", aws, **aws.put(KEY, VALID_CSV))
+
+    first = lambda_handler(event, context)
+
+    assert first == {
+        "quarantined": True,
+        "failed_key": "failed/2026/transactions.csv",
+        "error_message": "Lambda.Unknown: 2026-01-02T03:04:05.678Z 1b2c Task timed out after 900.00 seconds",
+    }
+    assert aws.get("failed/2026/transactions.csv") == VALID_CSV
+    report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
+    assert report["error"] == first["error_message"]
+    assert report["caught"] == event["error"]
+    assert report["stage"] == "workflow"
+    assert aws.keys("raw/") == []
+
+    # WHEN the workflow retries the quarantine THEN it is a no-op
+    second = lambda_handler(event, context)
+
+    assert second == {
+        "quarantined": False,
+        "failed_key": "",
+        "error_message": first["error_message"],
+    }
+    assert aws.keys() == ["failed/2026/transactions.csv", "failed/2026/transactions.csv.error.json"]
+
+
+def test_quarantine_truncates_a_huge_cause(aws: Aws, context: FakeLambdaContext) -> None:
+    event = load_event("quarantine.json", aws, **aws.put(KEY, VALID_CSV))
+    event["error"] = {"Error": "States.DataLimitExceeded", "Cause": "x" * 100_000}
+    event["stage"] = "transformation"
+
+    result = lambda_handler(event, context)
+
+    assert len(result["error_message"].encode()) <= 1000
+    report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
+    assert report["stage"] == "transformation"
+    assert len(report["caught"]["Cause"]) <= 16 * 1024
+    assert report["caught"]["Cause"].endswith("...")
+
+
+# --- Configuration and event shape -----------------------------------------------------------------
+
+
+def test_missing_state_machine_arn_is_named(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("STATE_MACHINE_ARN")
+
+    with pytest.raises(ConfigurationError, match="STATE_MACHINE_ARN"):
+        lambda_handler(_s3_event(aws), context)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TOPIC_ARN", "not-an-arn"),
+        ("STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:execution:x:y"),
+        ("MAX_INVALID_ROW_RATIO", "1.5"),
+        ("SOURCE_TIMEZONE", "Mars/Olympus_Mons"),
+    ],
+)
+def test_malformed_configuration_is_named(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(ConfigurationError, match=f"environment variable {name}"):
+        lambda_handler(load_event("validate.json", aws, **aws.put(KEY, VALID_CSV)), context)
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ({"action": "transform"}, "unsupported event"),
+        ({"hello": "world"}, "unsupported event"),
+        ({"action": "validate", "bucket": "b"}, "'key'"),
+        ({"action": "validate", "bucket": "b", "key": "processed/x.csv"}, "must start with 'raw/'"),
+        ({"action": "quarantine", "bucket": "", "key": "raw/x.csv"}, "'bucket'"),
+        (
+            {"action": "validate", "bucket": "b", "key": "raw/x.csv", "version_id": 3},
+            "'version_id'",
+        ),
+    ],
+)
+def test_unsupported_events_raise_a_clear_error(
+    aws: Aws, context: FakeLambdaContext, event: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        lambda_handler(event, context)
