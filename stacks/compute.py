@@ -1,0 +1,248 @@
+"""Compute: the polars layer, the validation and transformation functions, their roles and DLQs."""
+
+from dataclasses import dataclass
+
+from awacs.aws import Statement
+from troposphere import AWSHelperFn, Equals, GetAtt, If, Not, NoValue, Ref, Sub, iam, logs, sqs
+from troposphere import awslambda as lambda_
+
+from stacks import policies
+from stacks.base import JsonLoggingConfig, Stack, lint_metadata, tags
+from stacks.names import (
+    FAILED_PREFIX,
+    METRICS_NAMESPACE,
+    PROCESSED_PREFIX,
+    RAW_PREFIX,
+    TRANSFORMATION_HANDLER,
+    VALIDATION_HANDLER,
+    Output,
+    Param,
+)
+
+HAS_RESERVED_CONCURRENCY = "HasReservedConcurrency"
+
+MEMORY_MB = 2048  # polars streams, so memory stays bounded for files far larger than this
+TIMEOUT_SECONDS = 900  # the Lambda maximum: validating a large file is one long scan
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum, time to inspect and redrive
+ASYNC_MAX_RETRIES = 2  # S3 invokes asynchronously: two retries, then the DLQ
+ASYNC_MAX_EVENT_AGE_SECONDS = 6 * 3600
+
+_LAMBDA_SKIPS = {
+    "CKV_AWS_117": "Calls only AWS APIs over TLS; no VPC resources to reach, and a VPC would "
+    "add NAT/endpoint cost without reducing exposure",
+}
+
+
+@dataclass(frozen=True)
+class FunctionResources:
+    """What other stacks need from one function."""
+
+    function: lambda_.Function
+    queue: sqs.Queue
+    log_group: logs.LogGroup
+
+
+class ComputeStack(Stack):
+    """Both functions share the layer, key, tracing and JSON logging; each has its own role/DLQ."""
+
+    file_name = "compute.json"
+    description = "CSV ETL pipeline: validation and transformation functions, layer, roles, DLQs"
+
+    def build(self) -> None:
+        """Layer, then each function with its queue, log group, role and outputs."""
+        for name in (
+            Param.PROJECT_NAME,
+            Param.STAGE,
+            Param.BUCKET_NAME,
+            Param.STATE_MACHINE_NAME,
+            Param.KEY_ARN,
+            Param.TOPIC_ARN,
+        ):
+            self.param(name)
+        concurrency = self.param(Param.RESERVED_CONCURRENCY)
+        self.template.add_condition(HAS_RESERVED_CONCURRENCY, Not(Equals(concurrency, "0")))
+        self.layer = self._layer()
+        bucket = self.param(Param.BUCKET_NAME)
+        state_machine = policies.state_machine_arn(self.param(Param.STATE_MACHINE_NAME))
+        validation = self._function(
+            "Validation",
+            handler=VALIDATION_HANDLER,
+            code_key=self.param(Param.VALIDATION_CODE_KEY),
+            service="validation",
+            environment={
+                "STATE_MACHINE_ARN": state_machine,
+                "TOPIC_ARN": self.param(Param.TOPIC_ARN),
+            },
+            grants=[
+                *policies.read_objects(bucket, RAW_PREFIX),
+                *policies.write_objects(bucket, FAILED_PREFIX),
+                *policies.delete_objects(bucket, RAW_PREFIX),
+                *policies.publish_to_topic(self.param(Param.TOPIC_ARN)),
+                *policies.start_executions(state_machine),
+            ],
+        )
+        self._async_invoke_config(validation)
+        self._outputs(validation, "Validation")
+        transformation = self._function(
+            "Transformation",
+            handler=TRANSFORMATION_HANDLER,
+            code_key=self.param(Param.TRANSFORMATION_CODE_KEY),
+            service="transformation",
+            environment={},
+            grants=[
+                *policies.read_objects(bucket, RAW_PREFIX),
+                *policies.write_objects(bucket, PROCESSED_PREFIX),
+                # A retry after success finds processed/<path> and returns without rewriting.
+                *policies.read_objects(bucket, PROCESSED_PREFIX),
+                *policies.delete_objects(bucket, RAW_PREFIX),
+            ],
+        )
+        self._outputs(transformation, "Transformation")
+
+    def _layer(self) -> lambda_.LayerVersion:
+        layer = self.template.add_resource(
+            lambda_.LayerVersion(
+                "DependenciesLayer",
+                Description="polars and Powertools for the CSV ETL functions",
+                Content=lambda_.Content(
+                    S3Bucket=self.param(Param.ARTIFACTS_BUCKET),
+                    S3Key=self.param(Param.LAYER_CODE_KEY),
+                ),
+                CompatibleRuntimes=[self.param(Param.LAMBDA_RUNTIME)],
+                CompatibleArchitectures=[self.param(Param.LAMBDA_ARCHITECTURE)],
+            )
+        )
+        self.output(Output.LAYER_VERSION_ARN, layer.ref(), "Dependencies layer version ARN")
+        return layer
+
+    def _function(
+        self,
+        title: str,
+        *,
+        handler: str,
+        code_key: Ref,
+        service: str,
+        environment: dict[str, AWSHelperFn | str],
+        grants: list[Statement],
+    ) -> FunctionResources:
+        """One function with its DLQ, encrypted log group and a role holding exactly ``grants``."""
+        key_arn = self.param(Param.KEY_ARN)
+        function_name = Sub("${ProjectName}-${Stage}-" + service)
+        queue = self.template.add_resource(
+            sqs.Queue(
+                f"{title}DeadLetterQueue",
+                KmsMasterKeyId=key_arn,
+                KmsDataKeyReusePeriodSeconds=300,
+                MessageRetentionPeriod=DLQ_RETENTION_SECONDS,
+                Tags=tags(),
+                # A redeploy must not lose undelivered events, and a delete drops them.
+                DeletionPolicy="Retain",
+                UpdateReplacePolicy="Retain",
+            )
+        )
+        log_group = self.template.add_resource(
+            logs.LogGroup(
+                f"{title}LogGroup",
+                LogGroupName=Sub("/aws/lambda/${ProjectName}-${Stage}-" + service),
+                RetentionInDays=self.param(Param.LOG_RETENTION_DAYS),
+                KmsKeyId=key_arn,
+                Tags=tags(),
+                # Logs go with the stack; a retained group would block a redeploy by name.
+                DeletionPolicy="Delete",
+                UpdateReplacePolicy="Delete",
+            )
+        )
+        role = self.template.add_resource(
+            iam.Role(
+                f"{title}Role",
+                Description=Sub("${ProjectName}-${Stage} " + service + " function"),
+                AssumeRolePolicyDocument=policies.service_trust("lambda.amazonaws.com"),
+                Policies=[
+                    iam.Policy(
+                        PolicyName=f"{service}-least-privilege",
+                        PolicyDocument=policies.document(
+                            grants,
+                            policies.send_to_queue(GetAtt(queue, "Arn")),
+                            policies.use_key(key_arn),
+                            policies.write_own_logs(GetAtt(log_group, "Arn")),
+                            policies.xray_write(),
+                        ),
+                    )
+                ],
+                Tags=tags(),
+            )
+        )
+        function = self.template.add_resource(
+            lambda_.Function(
+                f"{title}Function",
+                FunctionName=function_name,
+                Description=f"CSV ETL {service}",
+                Handler=handler,
+                Runtime=self.param(Param.LAMBDA_RUNTIME),
+                Architectures=[self.param(Param.LAMBDA_ARCHITECTURE)],
+                Code=lambda_.Code(S3Bucket=self.param(Param.ARTIFACTS_BUCKET), S3Key=code_key),
+                Layers=[self.layer.ref()],
+                Role=GetAtt(role, "Arn"),
+                MemorySize=MEMORY_MB,
+                Timeout=TIMEOUT_SECONDS,
+                ReservedConcurrentExecutions=If(
+                    HAS_RESERVED_CONCURRENCY, self.param(Param.RESERVED_CONCURRENCY), NoValue
+                ),
+                TracingConfig=lambda_.TracingConfig(Mode="Active"),
+                DeadLetterConfig=lambda_.DeadLetterConfig(TargetArn=GetAtt(queue, "Arn")),
+                KmsKeyArn=key_arn,
+                LoggingConfig=JsonLoggingConfig(LogFormat="JSON", LogGroup=log_group.ref()),
+                Environment=lambda_.Environment(
+                    Variables={
+                        **environment,
+                        "MAX_INVALID_ROW_RATIO": self.param(Param.MAX_INVALID_ROW_RATIO),
+                        "SOURCE_TIMEZONE": self.param(Param.SOURCE_TIMEZONE),
+                        "POWERTOOLS_SERVICE_NAME": service,
+                        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+                        "POWERTOOLS_LOG_LEVEL": self.param(Param.LOG_LEVEL),
+                    }
+                ),
+                Tags=tags(),
+                Metadata=lint_metadata(checkov=_LAMBDA_SKIPS),
+            )
+        )
+        return FunctionResources(function=function, queue=queue, log_group=log_group)
+
+    def _async_invoke_config(self, resources: FunctionResources) -> None:
+        """S3's asynchronous invocations: bounded retries and age, then the DLQ."""
+        self.template.add_resource(
+            lambda_.EventInvokeConfig(
+                "ValidationAsyncInvokeConfig",
+                FunctionName=resources.function.ref(),
+                Qualifier="$LATEST",
+                MaximumRetryAttempts=ASYNC_MAX_RETRIES,
+                MaximumEventAgeInSeconds=ASYNC_MAX_EVENT_AGE_SECONDS,
+                DestinationConfig=lambda_.DestinationConfig(
+                    OnFailure=lambda_.OnFailure(Destination=GetAtt(resources.queue, "Arn"))
+                ),
+            )
+        )
+
+    def _outputs(self, resources: FunctionResources, title: str) -> None:
+        names = {
+            "Validation": (
+                Output.VALIDATION_FUNCTION_ARN,
+                Output.VALIDATION_FUNCTION_NAME,
+                Output.VALIDATION_DLQ_NAME,
+                Output.VALIDATION_DLQ_URL,
+                Output.VALIDATION_LOG_GROUP,
+            ),
+            "Transformation": (
+                Output.TRANSFORMATION_FUNCTION_ARN,
+                Output.TRANSFORMATION_FUNCTION_NAME,
+                Output.TRANSFORMATION_DLQ_NAME,
+                Output.TRANSFORMATION_DLQ_URL,
+                Output.TRANSFORMATION_LOG_GROUP,
+            ),
+        }[title]
+        arn, name, dlq_name, dlq_url, log_group = names
+        self.output(arn, GetAtt(resources.function, "Arn"), f"{title} function ARN")
+        self.output(name, resources.function.ref(), f"{title} function name")
+        self.output(dlq_name, GetAtt(resources.queue, "QueueName"), f"{title} DLQ name")
+        self.output(dlq_url, resources.queue.ref(), f"{title} DLQ URL")
+        self.output(log_group, resources.log_group.ref(), f"{title} log group name")

@@ -1,0 +1,199 @@
+"""Storage: the data bucket (raw/, processed/, failed/), its access-log bucket and the S3 trigger."""
+
+from awacs import s3 as s3_actions
+from awacs.aws import Allow, ArnLike, Condition, Principal, Statement, StringEquals
+from troposphere import GetAtt, Sub, s3
+from troposphere import awslambda as lambda_
+
+from stacks import policies
+from stacks.base import Stack, lint_metadata, tags
+from stacks.names import PROCESSED_PREFIX, RAW_PREFIX, Output, Param
+
+GLACIER_AFTER_DAYS = 90
+# S3 does not transition objects under 128 KB by default; an explicit size filter overrides
+# that default, so every non-empty processed CSV moves to Glacier.
+TRANSITION_MIN_OBJECT_BYTES = "0"
+NONCURRENT_VERSION_DAYS = 30
+ABORT_MULTIPART_DAYS = 7
+ACCESS_LOG_DAYS = 365
+ACCESS_LOG_PREFIX = "data-bucket/"
+
+
+def public_access_block() -> s3.PublicAccessBlockConfiguration:
+    """All four public-access blocks on."""
+    return s3.PublicAccessBlockConfiguration(
+        BlockPublicAcls=True,
+        BlockPublicPolicy=True,
+        IgnorePublicAcls=True,
+        RestrictPublicBuckets=True,
+    )
+
+
+def sse_s3() -> s3.BucketEncryption:
+    """Default encryption with S3-managed keys (SSE-S3)."""
+    return s3.BucketEncryption(
+        ServerSideEncryptionConfiguration=[
+            s3.ServerSideEncryptionRule(
+                ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
+                    SSEAlgorithm="AES256"
+                )
+            )
+        ]
+    )
+
+
+class StorageStack(Stack):
+    """Versioned SSE-S3 bucket, TLS-only, access-logged, lifecycle-managed, triggering validation."""
+
+    file_name = "storage.json"
+    description = "CSV ETL pipeline: data bucket, access-log bucket and the S3 event trigger"
+
+    def build(self) -> None:
+        """Log bucket, invoke permission, data bucket (depends on the permission), policies."""
+        self.bucket_name = self.param(Param.BUCKET_NAME)
+        self.function_arn = self.param(Param.VALIDATION_FUNCTION_ARN)
+        log_bucket = self._log_bucket()
+        permission = self.template.add_resource(
+            lambda_.Permission(
+                "S3InvokeValidationPermission",
+                Action="lambda:InvokeFunction",
+                FunctionName=self.function_arn,
+                Principal="s3.amazonaws.com",
+                SourceArn=policies.bucket_arn(self.bucket_name),
+                SourceAccount=Sub("${AWS::AccountId}"),
+            )
+        )
+        bucket = self.template.add_resource(
+            s3.Bucket(
+                "DataBucket",
+                DependsOn=[permission.title],
+                BucketName=self.bucket_name,
+                BucketEncryption=sse_s3(),
+                VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
+                PublicAccessBlockConfiguration=public_access_block(),
+                OwnershipControls=s3.OwnershipControls(
+                    Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
+                ),
+                LoggingConfiguration=s3.LoggingConfiguration(
+                    DestinationBucketName=log_bucket.ref(), LogFilePrefix=ACCESS_LOG_PREFIX
+                ),
+                LifecycleConfiguration=s3.LifecycleConfiguration(
+                    Rules=[
+                        s3.LifecycleRule(
+                            Id="processed-to-glacier",
+                            Status="Enabled",
+                            Prefix=PROCESSED_PREFIX,
+                            ObjectSizeGreaterThan=TRANSITION_MIN_OBJECT_BYTES,
+                            Transitions=[
+                                s3.LifecycleRuleTransition(
+                                    StorageClass="GLACIER", TransitionInDays=GLACIER_AFTER_DAYS
+                                )
+                            ],
+                        ),
+                        s3.LifecycleRule(
+                            Id="expire-noncurrent-versions",
+                            Status="Enabled",
+                            NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(
+                                NoncurrentDays=NONCURRENT_VERSION_DAYS
+                            ),
+                            ExpiredObjectDeleteMarker=True,
+                            AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(
+                                DaysAfterInitiation=ABORT_MULTIPART_DAYS
+                            ),
+                        ),
+                    ]
+                ),
+                NotificationConfiguration=s3.NotificationConfiguration(
+                    LambdaConfigurations=[
+                        s3.LambdaConfigurations(
+                            Event="s3:ObjectCreated:*",
+                            Function=self.function_arn,
+                            Filter=s3.Filter(
+                                S3Key=s3.S3Key(
+                                    Rules=[
+                                        s3.Rules(Name="prefix", Value=RAW_PREFIX),
+                                        s3.Rules(Name="suffix", Value=".csv"),
+                                    ]
+                                )
+                            ),
+                        )
+                    ]
+                ),
+                Tags=tags(),
+                DeletionPolicy="Retain",
+                UpdateReplacePolicy="Retain",
+            )
+        )
+        self.template.add_resource(
+            s3.BucketPolicy(
+                "DataBucketPolicy",
+                Bucket=bucket.ref(),
+                PolicyDocument=policies.document(policies.deny_insecure_s3(self.bucket_name)),
+            )
+        )
+        self.output(Output.BUCKET_NAME, bucket.ref(), "Data bucket name")
+        self.output(Output.BUCKET_ARN, GetAtt(bucket, "Arn"), "Data bucket ARN")
+
+    def _log_bucket(self) -> s3.Bucket:
+        """Server access logs of the data bucket, delivered by the S3 logging service."""
+        bucket = self.template.add_resource(
+            s3.Bucket(
+                "AccessLogBucket",
+                BucketEncryption=sse_s3(),
+                VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
+                PublicAccessBlockConfiguration=public_access_block(),
+                OwnershipControls=s3.OwnershipControls(
+                    Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
+                ),
+                LifecycleConfiguration=s3.LifecycleConfiguration(
+                    Rules=[
+                        s3.LifecycleRule(
+                            Id="expire-access-logs",
+                            Status="Enabled",
+                            ExpirationInDays=ACCESS_LOG_DAYS,
+                            NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(
+                                NoncurrentDays=NONCURRENT_VERSION_DAYS
+                            ),
+                            AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(
+                                DaysAfterInitiation=ABORT_MULTIPART_DAYS
+                            ),
+                        )
+                    ]
+                ),
+                Tags=tags(),
+                DeletionPolicy="Retain",
+                UpdateReplacePolicy="Retain",
+                Metadata=lint_metadata(
+                    checkov={
+                        "CKV_AWS_18": "This is the access-log bucket; logging it would log itself",
+                    }
+                ),
+            )
+        )
+        log_bucket_name = bucket.ref()
+        self.template.add_resource(
+            s3.BucketPolicy(
+                "AccessLogBucketPolicy",
+                Bucket=log_bucket_name,
+                PolicyDocument=policies.document(
+                    [
+                        Statement(
+                            Sid="AllowS3ServerAccessLogDelivery",
+                            Effect=Allow,
+                            Principal=Principal("Service", ["logging.s3.amazonaws.com"]),
+                            Action=[s3_actions.PutObject],
+                            Resource=[policies.objects_arn(log_bucket_name, ACCESS_LOG_PREFIX)],
+                            Condition=Condition(
+                                [
+                                    ArnLike("aws:SourceArn", policies.bucket_arn(self.bucket_name)),
+                                    StringEquals("aws:SourceAccount", Sub("${AWS::AccountId}")),
+                                ]
+                            ),
+                        )
+                    ],
+                    policies.deny_insecure_s3(log_bucket_name),
+                ),
+            )
+        )
+        self.output(Output.ACCESS_LOG_BUCKET_NAME, log_bucket_name, "Access-log bucket name")
+        return bucket
