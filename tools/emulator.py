@@ -13,6 +13,7 @@ loudly instead of silently.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import io
 import json
@@ -20,6 +21,7 @@ import logging
 import os
 import queue
 import select
+import string
 import subprocess
 import sys
 import tempfile
@@ -511,6 +513,57 @@ def _bridge_empty_change_set() -> None:
     _patch(CloudFormationResponse, "_validate_different_update", _validate_different_update)
 
 
+def _bridge_termination_protection() -> None:
+    # Gap 9: moto 5.2.5 has no UpdateTerminationProtection (HTTP 500 "not implemented") and
+    # its DeleteStack ignores the flag. AWS stores the flag and refuses to delete a protected
+    # stack with a ValidationError; `make deploy` sets it and `make destroy` clears it.
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    delete_stack = CloudFormationResponse.delete_stack
+
+    def update_termination_protection(self: Any) -> str:
+        stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+        stack.enable_termination_protection = self._get_bool_param("EnableTerminationProtection")
+        return (
+            '<UpdateTerminationProtectionResponse xmlns="http://cloudformation.amazonaws.com/'
+            f'doc/2010-05-15/"><UpdateTerminationProtectionResult><StackId>{stack.stack_id}'
+            "</StackId></UpdateTerminationProtectionResult></UpdateTerminationProtectionResponse>"
+        )
+
+    def guarded_delete_stack(self: Any) -> Any:
+        name = self._get_param("StackName")
+        protected = [
+            s
+            for s in self.cloudformation_backend.stacks.values()
+            if name in (s.name, s.stack_id) and s.enable_termination_protection
+        ]
+        if protected:
+            raise ValidationError(
+                name,
+                message=f"Stack [{name}] cannot be deleted while TerminationProtection is enabled",
+            )
+        return delete_stack(self)
+
+    _patch(CloudFormationResponse, "update_termination_protection", update_termination_protection)
+    _patch(CloudFormationResponse, "delete_stack", guarded_delete_stack)
+
+
+class _CfnSubTemplate(string.Template):
+    """``string.Template`` that only knows ``${Name}``: ``$$`` and ``$.path`` stay as written."""
+
+    pattern = r"\$(?:(?P<escaped>(?!))|(?P<named>(?!))|{(?P<braced>[_A-Za-z][_A-Za-z0-9.]*)}|(?P<invalid>(?!)))"  # type: ignore[assignment]
+
+
+def _bridge_fn_sub_dollars() -> None:
+    # Gap 10: moto resolves `Fn::Sub [template, {vars}]` with string.Template, so every "$$"
+    # becomes "$" (Template's escape). AWS leaves "$$" alone; a state machine definition
+    # needs "$$.Execution.StartTime" intact. Give moto a Template that knows only ${Name}.
+    from moto.cloudformation import parsing
+
+    _patch(parsing, "string", SimpleNamespace(Template=_CfnSubTemplate))
+
+
 def _bridge_state_machine_backend() -> None:
     # Gap 8a: moto keeps two Step Functions backends; the API uses the executing "parser"
     # backend only when config stepfunctions.execute_state_machine is on, but
@@ -523,6 +576,54 @@ def _bridge_state_machine_backend() -> None:
 
     _patch(default_user_config, "stepfunctions", {"execute_state_machine": True})
     _patch(models, "stepfunctions_backends", stepfunctions_parser_backends)
+
+
+def _bridge_state_machine_definition() -> None:
+    # Gap 12: moto's AWS::StepFunctions::StateMachine reads only DefinitionString; a
+    # `Definition` object with `DefinitionSubstitutions` (what the orchestration stack uses)
+    # becomes an empty definition. AWS serialises Definition and replaces each ${Name} with
+    # its substitution. Do that, then hand moto the DefinitionString it understands.
+    from moto.stepfunctions.models import StateMachine
+
+    create = StateMachine.create_from_cloudformation_json
+    update = StateMachine.update_from_cloudformation_json
+
+    def _to_definition_string(cfn: dict[str, Any]) -> dict[str, Any]:
+        properties = dict(cfn.get("Properties", {}))
+        if "Definition" in properties:
+            text = json.dumps(properties.pop("Definition"))
+            for name, value in properties.pop("DefinitionSubstitutions", {}).items():
+                text = text.replace("${" + name + "}", str(value))
+            properties["DefinitionString"] = text
+        return {**cfn, "Properties": properties}
+
+    def _create(cls: Any, name: str, cfn: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        return create.__func__(cls, name, _to_definition_string(cfn), *args, **kwargs)  # type: ignore[attr-defined]
+
+    def _update(cls: Any, original: Any, name: str, cfn: dict[str, Any], *a: Any, **kw: Any) -> Any:
+        return update.__func__(cls, original, name, _to_definition_string(cfn), *a, **kw)  # type: ignore[attr-defined]
+
+    _patch(StateMachine, "create_from_cloudformation_json", classmethod(_create))
+    _patch(StateMachine, "update_from_cloudformation_json", classmethod(_update))
+
+
+def _bridge_context_start_time() -> None:
+    # Gap 11: in moto's interpreter the context object's $$.Execution.StartTime is a Python
+    # datetime, so any state that passes it on (the metadata item's sort key) fails with
+    # "Object of type datetime is not JSON serializable". AWS gives an ISO 8601 string
+    # with milliseconds and a Z suffix.
+    from moto.stepfunctions.parser.backend import execution_worker
+
+    execution_data = execution_worker.ExecutionData
+
+    def _execution_data(**fields: Any) -> Any:
+        start = fields.get("StartTime")
+        if isinstance(start, datetime.datetime):
+            utc = start.astimezone(datetime.UTC)
+            fields["StartTime"] = utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return execution_data(**fields)
+
+    _patch(execution_worker, "ExecutionData", _execution_data)
 
 
 def _bridge_retry_sleep() -> None:
@@ -545,7 +646,11 @@ _BRIDGES: tuple[Callable[[], None], ...] = (
     _bridge_nested_stack_outputs,
     _bridge_change_set_outputs,
     _bridge_empty_change_set,
+    _bridge_termination_protection,
+    _bridge_fn_sub_dollars,
     _bridge_state_machine_backend,
+    _bridge_state_machine_definition,
+    _bridge_context_start_time,
     _bridge_retry_sleep,
 )
 
