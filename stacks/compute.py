@@ -74,8 +74,11 @@ class ComputeStack(Stack):
                 "TOPIC_ARN": self.param(Param.TOPIC_ARN),
             },
             grants=[
+                *policies.list_bucket(bucket),
                 *policies.read_objects(bucket, RAW_PREFIX),
                 *policies.write_objects(bucket, FAILED_PREFIX),
+                # A retry after an invalid file was moved answers from failed/<path>.error.json.
+                *policies.read_latest_objects(bucket, FAILED_PREFIX),
                 *policies.delete_objects(bucket, RAW_PREFIX),
                 *policies.publish_to_topic(self.param(Param.TOPIC_ARN)),
                 *policies.start_executions(state_machine),
@@ -90,10 +93,11 @@ class ComputeStack(Stack):
             service="transformation",
             environment={},
             grants=[
+                *policies.list_bucket(bucket),
                 *policies.read_objects(bucket, RAW_PREFIX),
                 *policies.write_objects(bucket, PROCESSED_PREFIX),
                 # A retry after success finds processed/<path> and returns without rewriting.
-                *policies.read_objects(bucket, PROCESSED_PREFIX),
+                *policies.read_latest_objects(bucket, PROCESSED_PREFIX),
                 *policies.delete_objects(bucket, RAW_PREFIX),
             ],
         )

@@ -44,6 +44,7 @@ RECORD_INVALID = "RecordInvalid"
 INVALID_FILE = "InvalidFile"
 UNEXPECTED_RESULT = "UnexpectedValidationResult"
 QUARANTINE = "Quarantine"
+QUARANTINE_FAILED = "QuarantineFailed"
 RECORD_FAILURE = "RecordFailure"
 NOTIFY = "Notify"
 NOTIFY_PLAIN = "NotifyWithPlainSubject"
@@ -164,7 +165,7 @@ def _notify(subject: dict[str, str], next_state: str) -> dict[str, Any]:
                 "file.$": "$.key",
                 "bucket.$": "$.bucket",
                 "stage.$": "$.failed_stage",
-                "error.$": "$.error.Cause",
+                "error.$": "$.failure.error_message",
                 "execution_arn.$": "$$.Execution.Id",
             },
         },
@@ -310,18 +311,34 @@ def definition() -> dict[str, Any]:
         QUARANTINE: {
             **_lambda_task(
                 "${ValidationFunctionArn}",
-                {"action": "quarantine", **file_fields, "error.$": "$.error"},
-                "$.quarantine",
+                {
+                    "action": "quarantine",
+                    **file_fields,
+                    "stage.$": "$.failed_stage",
+                    "error.$": "$.error",
+                },
+                "$.failure",
             ),
             "Comment": "Move the file to failed/ if it is still under raw/",
+            "ResultSelector": {
+                "quarantined.$": "$.Payload.quarantined",
+                "error_message.$": "$.Payload.error_message",
+            },
             "Retry": _retry(lambda_task=True),
-            "Catch": _catch(RECORD_FAILURE, "$.quarantine_error"),
+            "Catch": _catch(QUARANTINE_FAILED, "$.quarantine_error"),
+            "Next": RECORD_FAILURE,
+        },
+        QUARANTINE_FAILED: {
+            "Type": "Pass",
+            "Comment": "Quarantine failed: record and notify the raw cause instead",
+            "Parameters": {"quarantined": False, "error_message.$": "$.error.Cause"},
+            "ResultPath": "$.failure",
             "Next": RECORD_FAILURE,
         },
         RECORD_FAILURE: {
             **_update(
                 "SET #status = :status, process_end_time = :end, error_message = :error",
-                {**ended, ":error": {"S.$": "$.error.Cause"}},
+                {**ended, ":error": {"S.$": "$.failure.error_message"}},
                 NOTIFY,
             ),
             "Retry": _retry(lambda_task=False),

@@ -67,20 +67,43 @@ def read_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
     ]
 
 
-def write_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
-    """Create or overwrite objects under a prefix."""
+def read_latest_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
+    """Read (or HEAD) the current version of objects under a prefix."""
     return [
-        Statement(Effect=Allow, Action=[s3.PutObject], Resource=[objects_arn(bucket_name, prefix)])
+        Statement(Effect=Allow, Action=[s3.GetObject], Resource=[objects_arn(bucket_name, prefix)])
+    ]
+
+
+def write_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
+    """Create objects under a prefix, multipart included (abort lets a failed upload clean up)."""
+    return [
+        Statement(
+            Effect=Allow,
+            Action=[s3.PutObject, s3.AbortMultipartUpload],
+            Resource=[objects_arn(bucket_name, prefix)],
+        )
     ]
 
 
 def delete_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
-    """Delete objects under a prefix (a delete marker: versions stay until lifecycle expiry)."""
+    """Delete objects under a prefix: the exact version read, or the key (a delete marker)."""
     return [
         Statement(
-            Effect=Allow, Action=[s3.DeleteObject], Resource=[objects_arn(bucket_name, prefix)]
+            Effect=Allow,
+            Action=[s3.DeleteObject, s3.DeleteObjectVersion],
+            Resource=[objects_arn(bucket_name, prefix)],
         )
     ]
+
+
+def list_bucket(bucket_name: AWSHelperFn) -> list[Statement]:
+    """List the bucket's keys (names only, no content).
+
+    HEAD of a missing object answers 404 only to a caller with s3:ListBucket, 403 otherwise;
+    the functions tell "already moved" from "denied" by that status. A condition on s3:prefix
+    would not help: HEAD requests carry no prefix.
+    """
+    return [Statement(Effect=Allow, Action=[s3.ListBucket], Resource=[bucket_arn(bucket_name)])]
 
 
 def write_own_logs(log_group_arn: AWSHelperFn) -> list[Statement]:
