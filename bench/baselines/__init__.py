@@ -1,0 +1,60 @@
+"""Baselines written for the same data contract as the core (SPEC §3), for the benchmark.
+
+Each module exposes ``process_file(source, output, *, rejected=None) -> Outcome`` with the same
+meaning as ``functions.core.process_file``: validate every row, write the valid rows transformed
+(canonical names, UTC ``Z`` timestamps, two-digit decimals, extra columns unchanged) to
+``output``, the rejected rows' line numbers and reasons to ``rejected``, and return the counts.
+The benchmark always keeps the valid rows (the invalid-row tolerance is 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+REQUIRED = ("transaction_id", "customer_id", "amount", "timestamp")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One rejected row: its 1-based line number in the file and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass
+class Outcome:
+    """What a baseline returns; mirrors the attributes of the core's outcome."""
+
+    rows_total: int = 0
+    rows_valid: int = 0
+    rows_rejected: int = 0
+    structural_error: str = ""
+    row_errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file is structurally valid (rows may still be rejected)."""
+        return not self.structural_error
+
+
+def map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Map each required column to its index and return the output header names.
+
+    Raises ValueError naming a missing or duplicated required column.
+    """
+    index: dict[str, int] = {}
+    out: list[str] = []
+    for i, name in enumerate(header):
+        key = name.strip().lower()
+        if key in REQUIRED:
+            if key in index:
+                raise ValueError(f"duplicated required column: {key}")
+            index[key] = i
+            out.append(key)
+        else:
+            out.append(name)
+    missing = [c for c in REQUIRED if c not in index]
+    if missing:
+        raise ValueError(f"missing required column: {', '.join(missing)}")
+    return index, out

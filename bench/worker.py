@@ -1,0 +1,114 @@
+"""One benchmark measurement in a fresh process: ``python -m bench.worker IMPL SOURCE OUTPUT RESULT``.
+
+The parent sets the thread environment before starting this process, so libraries read it at
+import time. The JSON written to RESULT holds the wall time of the call alone (imports
+excluded), the counts and, with ``--lines``, the rejected line numbers. Peak RSS is taken by
+the parent from ``os.wait4``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# name -> (module, whether it is the project's core)
+IMPLEMENTATIONS: dict[str, tuple[str, bool]] = {
+    "ours": ("functions.core", True),
+    "ours-mt": ("functions.core", True),
+    "duckdb": ("bench.baselines.duckdb_impl", False),
+    "pandas": ("bench.baselines.pandas_impl", False),
+    "stdlib": ("bench.baselines.stdlib_csv", False),
+    "bare-polars": ("bench.baselines.bare_polars", False),
+}
+
+
+def _core_runner(module: Any, strict: bool) -> Callable[[str, str, str], Any]:
+    """Wrap the core's process_file: tolerance 1 (keep the valid rows) unless ``strict``."""
+    config = module.CoreConfig() if strict else _tolerant_config(module)
+
+    def run(source: str, output: str, rejected: str) -> Any:
+        return module.process_file(source, output, config=config, rejected=rejected)
+
+    return run
+
+
+def _tolerant_config(module: Any) -> Any:
+    """A CoreConfig whose invalid-row tolerance is 1, whatever the field is called."""
+    from decimal import Decimal
+
+    fields = getattr(module.CoreConfig, "__dataclass_fields__", {})
+    for name in ("max_invalid_row_ratio", "max_invalid_ratio", "invalid_row_ratio"):
+        if name in fields:
+            return module.CoreConfig(**{name: Decimal(1)})
+    raise RuntimeError(f"cannot find the invalid-row tolerance in CoreConfig fields {list(fields)}")
+
+
+def rejected_lines(outcome: Any, rejected: str) -> list[int]:
+    """Line numbers of every rejected row: from the outcome, else from the rejected file."""
+    lines = sorted({int(e.line) for e in getattr(outcome, "row_errors", [])})
+    if len(lines) >= int(getattr(outcome, "rows_rejected", 0) or 0):
+        return lines
+    with Path(rejected).open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip().lower() for h in next(reader)]
+        col = header.index("line")
+        return sorted({int(row[col]) for row in reader})
+
+
+def main() -> None:
+    """Run one implementation once and write its measurement as JSON."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("impl", choices=sorted(IMPLEMENTATIONS))
+    parser.add_argument("source")
+    parser.add_argument("output")
+    parser.add_argument("result")
+    parser.add_argument(
+        "--lines", action="store_true", help="also record the rejected line numbers"
+    )
+    parser.add_argument("--strict", action="store_true", help="core only: default (strict) config")
+    args = parser.parse_args()
+    module_name, is_core = IMPLEMENTATIONS[args.impl]
+    t0 = time.perf_counter()
+    if args.impl == "pandas":
+        import pyarrow as pa
+
+        pa.set_cpu_count(1)
+        pa.set_io_thread_count(1)
+    module = importlib.import_module(module_name)
+    import_seconds = time.perf_counter() - t0
+    rejected = args.output + ".rejected.csv"
+    if is_core:
+        run = _core_runner(module, args.strict)
+    else:
+
+        def run(source: str, output: str, rejected: str) -> Any:
+            return module.process_file(source, output, rejected=rejected)
+
+    t1 = time.perf_counter()
+    outcome = run(args.source, args.output, rejected)
+    seconds = time.perf_counter() - t1
+    result: dict[str, Any] = {
+        "impl": args.impl,
+        "seconds": seconds,
+        "import_seconds": import_seconds,
+        "ok": bool(getattr(outcome, "ok", True)),
+        "rows_total": int(getattr(outcome, "rows_total", 0) or 0),
+        "rows_valid": int(getattr(outcome, "rows_valid", 0) or 0),
+        "rows_rejected": int(getattr(outcome, "rows_rejected", 0) or 0),
+        "structural_error": str(getattr(outcome, "structural_error", "") or ""),
+        "pid": os.getpid(),
+    }
+    if args.lines:
+        result["lines"] = rejected_lines(outcome, rejected)
+    Path(args.result).write_text(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
