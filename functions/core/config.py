@@ -1,0 +1,58 @@
+"""Core configuration: the invalid-row tolerance and the source time zone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    """How strict the core is and how offset-less timestamps are read.
+
+    `max_invalid_row_ratio`: share of rows that may be rejected while the file is still
+    accepted (0 = strict). `source_timezone`: IANA zone for timestamps without an offset.
+    """
+
+    max_invalid_row_ratio: Decimal = Decimal(0)
+    source_timezone: str = "UTC"
+
+    def __post_init__(self) -> None:
+        ratio = self.max_invalid_row_ratio
+        if not isinstance(ratio, Decimal) or not ratio.is_finite() or not 0 <= ratio <= 1:
+            raise ValueError(
+                f"max_invalid_row_ratio must be a decimal between 0 and 1, got {ratio!r}"
+            )
+        if not self.source_timezone:
+            raise ValueError("source_timezone must be an IANA time zone name, got ''")
+        try:
+            ZoneInfo(self.source_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"source_timezone {self.source_timezone!r} is not a known IANA time zone"
+            ) from exc
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> CoreConfig:
+        """Read MAX_INVALID_ROW_RATIO and SOURCE_TIMEZONE (blank or unset means default)."""
+        raw_ratio = env.get("MAX_INVALID_ROW_RATIO", "").strip()
+        raw_zone = env.get("SOURCE_TIMEZONE", "").strip()
+        ratio = Decimal(0)
+        if raw_ratio:
+            try:
+                ratio = Decimal(raw_ratio)
+            except InvalidOperation as exc:
+                raise ValueError(
+                    f"MAX_INVALID_ROW_RATIO must be a decimal between 0 and 1, got {raw_ratio!r}"
+                ) from exc
+            if not ratio.is_finite() or not 0 <= ratio <= 1:
+                raise ValueError(
+                    f"MAX_INVALID_ROW_RATIO must be a decimal between 0 and 1, got {raw_ratio!r}"
+                )
+        zone = raw_zone or "UTC"
+        try:
+            return cls(max_invalid_row_ratio=ratio, source_timezone=zone)
+        except ValueError as exc:
+            raise ValueError(f"SOURCE_TIMEZONE: {exc}") from exc

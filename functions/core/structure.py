@@ -1,0 +1,177 @@
+"""File-level (structural) checks of SPEC 3.1 that polars' reader does not make itself.
+
+polars' CSV reader rejects invalid UTF-8, broken quoting and rows with too many fields, but
+pads rows with too few fields and reports errors without line numbers. The helpers here
+read the header, and (only when needed) scan the file with the `csv` module in bounded
+memory to find the exact offending line, or to map record indexes to physical lines when
+quoted fields contain newlines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REQUIRED_COLUMNS = ("transaction_id", "customer_id", "amount", "timestamp")
+BOM = codecs.BOM_UTF8
+_CHUNK = 1 << 20
+
+csv.field_size_limit(sys.maxsize)
+
+
+class StructuralError(Exception):
+    """The file as a whole is invalid; the message is meant for humans."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header row: raw names, the index of each required column, its physical lines."""
+
+    names: tuple[str, ...]
+    required: dict[str, int]
+    lines: int
+
+
+def _open_text(path: Path) -> io.TextIOWrapper:
+    return io.TextIOWrapper(path.open("rb"), encoding="utf-8-sig", newline="")
+
+
+def check_not_empty(path: Path) -> None:
+    """Raise when the object has no content (zero bytes, or only a BOM)."""
+    with path.open("rb") as f:
+        head = f.read(len(BOM) + 1)
+    if not head or head == BOM:
+        raise StructuralError("the file is empty")
+
+
+def read_header(path: Path) -> Header:
+    """Parse and check the header row (trimmed, case-insensitive required columns)."""
+    try:
+        with _open_text(path) as text:
+            reader = csv.reader(text, strict=True)
+            names = next(reader, [])
+            lines = reader.line_num
+    except UnicodeDecodeError:
+        raise StructuralError(utf8_error_message(path)) from None
+    except csv.Error as exc:
+        raise StructuralError(f"line 1: the header is not valid CSV ({exc})") from None
+    keys = [name.strip().lower() for name in names]
+    required: dict[str, int] = {}
+    for column in REQUIRED_COLUMNS:
+        count = keys.count(column)
+        if count == 0:
+            raise StructuralError(f"the header has no required column '{column}'")
+        if count > 1:
+            raise StructuralError(f"the header has the required column '{column}' {count} times")
+        required[column] = keys.index(column)
+    return Header(names=tuple(names), required=required, lines=max(lines, 1))
+
+
+def utf8_error_message(path: Path) -> str:
+    """Message naming the line and byte offset of the first invalid UTF-8 sequence."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    newlines = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                newlines += chunk.count(b"\n", 0, max(exc.start, 0))
+                return (
+                    f"the file is not valid UTF-8 (line {newlines + 1}, "
+                    f"byte offset {offset + max(exc.start, 0)})"
+                )
+            newlines += chunk.count(b"\n")
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return f"the file is not valid UTF-8 (truncated sequence at byte offset {offset})"
+    return "the file is not valid UTF-8"
+
+
+def count_newlines(path: Path) -> tuple[int, bool]:
+    """Number of LF bytes in the file and whether it ends with one."""
+    total = 0
+    last = b""
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            total += chunk.count(b"\n")
+            last = chunk[-1:]
+    return total, last == b"\n"
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, fields) of each record, data rows only."""
+    with _open_text(path) as text:
+        reader = csv.reader(text, strict=True)
+        previous = 0
+        first = True
+        while True:
+            start = previous + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise StructuralError(utf8_error_message(path)) from None
+            except csv.Error as exc:
+                if "end of data" in str(exc) or "unexpected end" in str(exc):
+                    raise StructuralError(
+                        f"line {start}: unterminated quoted field (a '\"' is never closed)"
+                    ) from None
+                raise StructuralError(
+                    f"line {reader.line_num}: malformed quoting ({exc})"
+                ) from None
+            previous = reader.line_num
+            if first:
+                first = False
+                continue
+            yield start, record
+
+
+def find_structural_error(path: Path, header: Header) -> str | None:
+    """Full scan: the first structural problem (ragged row, quoting, encoding), if any."""
+    width = len(header.names)
+    try:
+        for line, record in _records(path):
+            if len(record) != width:
+                if not record:
+                    return f"line {line}: empty line (expected {width} fields like the header)"
+                return f"line {line}: {len(record)} fields, expected {width} like the header"
+    except StructuralError as exc:
+        return str(exc)
+    return None
+
+
+def record_lines(path: Path, indexes: Iterable[int]) -> dict[int, int]:
+    """Physical start line of the data records with the given 0-based indexes."""
+    wanted = sorted(set(indexes))
+    found: dict[int, int] = {}
+    if not wanted:
+        return found
+    pos = 0
+    for index, (line, _record) in enumerate(_records(path)):
+        if index == wanted[pos]:
+            found[index] = line
+            pos += 1
+            if pos == len(wanted):
+                break
+    return found
+
+
+def line_mapper(
+    path: Path, header: Header, rows_total: int, indexes: Sequence[int]
+) -> dict[int, int]:
+    """Map record indexes to physical lines, cheaply when no record spans several lines."""
+    newlines, ends_with_lf = count_newlines(path)
+    physical_lines = newlines + (0 if ends_with_lf else 1)
+    if physical_lines == header.lines + rows_total:
+        return {i: header.lines + 1 + i for i in indexes}
+    return record_lines(path, indexes)
