@@ -248,16 +248,19 @@ def generate(
     seed: int = 42,
     data_dir: Path = DATA_DIR,
     force: bool = False,
+    invalid_share: float = INVALID_SHARE,
 ) -> Path:
     """Write (or reuse from the cache) a file of ``rows`` rows and return its path."""
     if variant not in ("dirty", "clean"):
         raise ValueError(f"unknown variant {variant!r}")
     path = data_path(rows, variant, seed, data_dir)
+    if invalid_share != INVALID_SHARE:
+        path = path.with_stem(f"{path.stem}_i{invalid_share:g}")
     if path.exists() and not force:
         return path
     data_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    share = INVALID_SHARE if variant == "dirty" else 0.0
+    share = invalid_share if variant == "dirty" else 0.0
     with tmp.open("wb") as fh:
         for start in range(0, rows, CHUNK_ROWS):
             chunk = make_chunk(min(CHUNK_ROWS, rows - start), start, seed, share)

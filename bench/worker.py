@@ -50,6 +50,19 @@ def _tolerant_config(module: Any) -> Any:
     raise RuntimeError(f"cannot find the invalid-row tolerance in CoreConfig fields {list(fields)}")
 
 
+def runner(impl: str, strict: bool = False) -> Callable[[str, str, str], Any]:
+    """``run(source, output, rejected) -> outcome`` for an implementation name."""
+    module_name, is_core = IMPLEMENTATIONS[impl]
+    module = importlib.import_module(module_name)
+    if is_core:
+        return _core_runner(module, strict)
+
+    def run(source: str, output: str, rejected: str) -> Any:
+        return module.process_file(source, output, rejected=rejected)
+
+    return run
+
+
 def rejected_lines(outcome: Any, rejected: str) -> list[int]:
     """Line numbers of every rejected row: from the outcome, else from the rejected file."""
     lines = sorted({int(e.line) for e in getattr(outcome, "row_errors", [])})
@@ -74,23 +87,15 @@ def main() -> None:
     )
     parser.add_argument("--strict", action="store_true", help="core only: default (strict) config")
     args = parser.parse_args()
-    module_name, is_core = IMPLEMENTATIONS[args.impl]
     t0 = time.perf_counter()
     if args.impl == "pandas":
         import pyarrow as pa
 
         pa.set_cpu_count(1)
         pa.set_io_thread_count(1)
-    module = importlib.import_module(module_name)
+    run = runner(args.impl, args.strict)
     import_seconds = time.perf_counter() - t0
     rejected = args.output + ".rejected.csv"
-    if is_core:
-        run = _core_runner(module, args.strict)
-    else:
-
-        def run(source: str, output: str, rejected: str) -> Any:
-            return module.process_file(source, output, rejected=rejected)
-
     t1 = time.perf_counter()
     outcome = run(args.source, args.output, rejected)
     seconds = time.perf_counter() - t1

@@ -1,0 +1,108 @@
+"""The benchmark's baselines follow the same data contract as the core (SPEC §3).
+
+Guards the baselines against drifting: every implementation must give the exact expected output
+on hand-written edge cases (the pitfalls of float paths, lenient parsers and DuckDB's
+``try_strptime``), and all of them must agree with each other on a small generated file.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("duckdb")
+pytest.importorskip("pandas")
+
+from bench.generate import generate
+from bench.run import compare, format_problems, load_output, parsed
+from bench.worker import rejected_lines, runner
+
+BASELINES = ["stdlib", "pandas", "duckdb"]
+HAS_CORE = importlib.util.find_spec("functions.core.pipeline") is not None
+IMPLS = [*BASELINES, *(["ours"] if HAS_CORE else [])]
+
+# (transaction_id, customer_id, amount, timestamp, expected amount, expected timestamp);
+# None as expectation = the row is rejected.
+CASES: list[tuple[str, str, str, str, str | None, str | None]] = [
+    ("a1", "c", "1.005", "2024-01-01T00:00:00Z", None, None),
+    ("a2", "c", "1e3", "2024-01-01T00:00:00Z", None, None),
+    ("a3", "c", "NaN", "2024-01-01T00:00:00Z", None, None),
+    ("a4", "c", "1.500", "2024-01-01T00:00:00Z", "1.50", "2024-01-01T00:00:00Z"),
+    ("a5", "c", " -1,234.5 ", "2024-01-01T00:00:00Z", "-1234.50", "2024-01-01T00:00:00Z"),
+    ("a6", "c", "-0.00", "2024-01-01T00:00:00Z", "0.00", "2024-01-01T00:00:00Z"),
+    ("a7", "c", "+7", "2024-01-01T00:00:00Z", "7.00", "2024-01-01T00:00:00Z"),
+    ("a8", "c", "12,34.00", "2024-01-01T00:00:00Z", None, None),
+    ("a9", "c", "1234567890123456.99", "2024-01-01", "1234567890123456.99", "2024-01-01T00:00:00Z"),
+    ("a10", "c", "12345678901234567", "2024-01-01T00:00:00Z", None, None),
+    ("a11", "c", "1 000.00", "2024-01-01T00:00:00Z", None, None),
+    ("t1", "c", "1", "2024-06-30T23:59:60Z", None, None),
+    ("t2", "c", "1", "2024-02-30T10:00:00+02:00", None, None),
+    ("t3", "c", "1", "2024-1-5", None, None),
+    ("t4", "c", "1", "2024-02-29T23:30:00-01:00", "1.00", "2024-03-01T00:30:00Z"),
+    ("t5", "c", "1", "2024-03-01T00:30:00+0130", "1.00", "2024-02-29T23:00:00Z"),
+    ("t6", "c", "1", "2024-05-06 07:08:09.123456789", "1.00", "2024-05-06T07:08:09.123456Z"),
+    ("t7", "c", "1", "2024-05-06T07:08:09.000Z", "1.00", "2024-05-06T07:08:09Z"),
+    ("t8", "c", "1", "2024-05-06T07:08:09.5Z", "1.00", "2024-05-06T07:08:09.500000Z"),
+    ("t9", "c", "1", "999999999", "1.00", "2001-09-09T01:46:39Z"),
+    ("t10", "c", "1", "1700000000123", "1.00", "2023-11-14T22:13:20.123000Z"),
+    ("t11", "c", "1", "20240115", None, None),
+    ("t12", "c", "1", "2024-06-01T24:00:00Z", None, None),
+    ("t13", "c", "1", "2024-06-01T10:00:00.1234567890Z", None, None),
+    ("t14", "c", "1", "2023-02-29", None, None),
+    ("t15", "c", "1", "2000-02-29T12:00:00Z", "1.00", "2000-02-29T12:00:00Z"),
+    ("t16", "c", "1", "1900-02-29T12:00:00Z", None, None),
+    ("t17", "c", "1", "2024-06-01 10:00:00Z", "1.00", "2024-06-01T10:00:00Z"),
+    ("", "c", "1", "2024-01-01T00:00:00Z", None, None),
+    ("i2", "  ", "1", "2024-01-01T00:00:00Z", None, None),
+    ("a4", "c", "1", "2024-01-01T00:00:00Z", None, None),  # duplicate of an earlier valid id
+]
+NOTE = 'a, "quoted" note'
+
+
+@pytest.fixture(scope="module")
+def edge_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The edge cases as a CSV with a messy (trimmed, mixed-case) header and an extra column."""
+    path = tmp_path_factory.mktemp("edge") / "edge.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["Transaction_ID ", " customer_id", "AMOUNT", "timestamp", "note"])
+        for tid, cid, amount, ts, _, _ in CASES:
+            w.writerow([tid, cid, amount, ts, NOTE])
+    return path
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_edge_cases_match_the_contract(impl: str, edge_file: Path, tmp_path: Path) -> None:
+    """Exact output values and rejected line numbers on the pitfalls."""
+    out, rej = tmp_path / "out.csv", tmp_path / "rej.csv"
+    outcome = runner(impl)(str(edge_file), str(out), str(rej))
+    expected = [(c[0], c[4], c[5]) for c in CASES if c[4] is not None]
+    got = load_output(out)
+    assert got.columns == ["transaction_id", "customer_id", "amount", "timestamp", "note"]
+    assert (
+        list(zip(got["transaction_id"], got["amount"], got["timestamp"], strict=True)) == expected
+    )
+    assert set(got["note"]) == {NOTE}
+    want_lines = [i + 2 for i, c in enumerate(CASES) if c[4] is None]
+    assert rejected_lines(outcome, str(rej)) == want_lines
+    assert (outcome.rows_total, outcome.rows_rejected) == (len(CASES), len(want_lines))
+
+
+def test_all_implementations_agree_on_a_generated_file(tmp_path: Path) -> None:
+    """Same parsed values and rejected lines from every implementation on a mixed file."""
+    src = generate(3000, "dirty", seed=7, data_dir=tmp_path, invalid_share=0.05)
+    results = {}
+    for impl in IMPLS:
+        out, rej = tmp_path / f"{impl}.csv", tmp_path / f"{impl}.rej.csv"
+        outcome = runner(impl)(str(src), str(out), str(rej))
+        df = load_output(out)
+        assert format_problems(df, impl) == []
+        results[impl] = (parsed(df), rejected_lines(outcome, str(rej)))
+    ref_df, ref_lines = results["stdlib"]
+    assert len(ref_lines) >= 100
+    for impl, (df, lines) in results.items():
+        assert lines == ref_lines, impl
+        assert compare(ref_df, "stdlib", df, impl) == []
