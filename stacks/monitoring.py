@@ -182,6 +182,7 @@ class MonitoringStack(Stack):
                 "Dashboard",
                 DashboardName=Sub("${ProjectName}-${Stage}"),
                 DashboardBody=Sub(json.dumps({"widgets": widgets}, sort_keys=True), **variables),
+                Tags=tags(),
             )
         )
         self.output(Output.DASHBOARD_NAME, dashboard.ref(), "CloudWatch dashboard name")

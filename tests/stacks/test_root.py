@@ -1,0 +1,147 @@
+"""The root template: parameters, nested stacks and their wiring."""
+
+import re
+from typing import Any
+
+import pytest
+
+from stacks.names import TAGS
+from tests.stacks.helpers import of_type, walk
+
+ROOT_PARAMETERS = {
+    "ProjectName",
+    "Stage",
+    "NotificationEmail",
+    "ArtifactsBucket",
+    "ValidationCodeKey",
+    "TransformationCodeKey",
+    "LayerCodeKey",
+    "MaxInvalidRowRatio",
+    "SourceTimezone",
+    "ReservedConcurrency",
+    "LogRetentionDays",
+    "LogLevel",
+    "RetryIntervalSeconds",
+    "LambdaRuntime",
+    "LambdaArchitecture",
+}
+
+
+@pytest.fixture(scope="module")
+def root(templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return templates["root.json"]
+
+
+def test_root_parameters_are_exactly_the_documented_ones(root: dict[str, Any]) -> None:
+    assert set(root["Parameters"]) == ROOT_PARAMETERS
+
+
+def test_pinned_defaults(root: dict[str, Any]) -> None:
+    params = root["Parameters"]
+    assert params["Stage"]["AllowedValues"] == ["dev", "staging", "prod"]
+    assert params["Stage"]["Default"] == "prod"
+    assert params["LambdaRuntime"]["Default"] == "python3.13"
+    assert params["LambdaArchitecture"]["Default"] == "arm64"
+    assert params["MaxInvalidRowRatio"]["Default"] == "0"
+    assert params["SourceTimezone"]["Default"] == "UTC"
+    assert params["NotificationEmail"]["Default"] == ""
+    assert params["ReservedConcurrency"]["Default"] == "0"  # a fresh account reserves nothing
+
+
+def test_every_parameter_of_every_template_is_validated(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    for name, template in templates.items():
+        for param_name, param in template.get("Parameters", {}).items():
+            where = f"{name}:{param_name}"
+            constrained = {"AllowedPattern", "AllowedValues", "MinValue"} & set(param)
+            assert constrained, f"{where} has no AllowedPattern/AllowedValues/MinValue"
+            assert param.get("ConstraintDescription"), where
+            if "Default" in param and "AllowedPattern" in param:
+                assert re.fullmatch(param["AllowedPattern"], param["Default"]), where
+            if "Default" in param and "AllowedValues" in param:
+                assert param["Default"] in param["AllowedValues"], where
+
+
+@pytest.mark.parametrize(
+    ("pattern_of", "good", "bad"),
+    [
+        ("NotificationEmail", ["", "ops@example.com"], ["ops", "a@b", "x y@example.com"]),
+        ("ProjectName", ["csv-etl", "abc"], ["CSV", "ab", "a-", "1abc", "a" * 22]),
+        ("MaxInvalidRowRatio", ["0", "0.05", "1", "1.0"], ["1.5", "-0.1", ".5", "abc"]),
+    ],
+)
+def test_parameter_patterns(
+    root: dict[str, Any], pattern_of: str, good: list[str], bad: list[str]
+) -> None:
+    pattern = root["Parameters"][pattern_of]["AllowedPattern"]
+    assert all(re.fullmatch(pattern, v) for v in good)
+    assert not any(re.fullmatch(pattern, v) for v in bad)
+
+
+def test_every_root_parameter_is_in_exactly_one_labelled_group(root: dict[str, Any]) -> None:
+    interface = root["Metadata"]["AWS::CloudFormation::Interface"]
+    grouped = [p for g in interface["ParameterGroups"] for p in g["Parameters"]]
+    assert sorted(grouped) == sorted(ROOT_PARAMETERS)
+    assert all(g["Label"]["default"] for g in interface["ParameterGroups"])
+    assert set(interface["ParameterLabels"]) == ROOT_PARAMETERS
+
+
+def test_nested_stacks_use_plain_file_names_and_pass_every_child_parameter(
+    root: dict[str, Any], templates: dict[str, dict[str, Any]]
+) -> None:
+    stacks = of_type(root, "AWS::CloudFormation::Stack")
+    assert {s["Properties"]["TemplateURL"] for s in stacks.values()} == {
+        "messaging.json",
+        "data.json",
+        "compute.json",
+        "storage.json",
+        "orchestration.json",
+        "monitoring.json",
+    }
+    for logical_id, stack in stacks.items():
+        child = templates[stack["Properties"]["TemplateURL"]]
+        passed = set(stack["Properties"].get("Parameters", {}))
+        required = {n for n, p in child.get("Parameters", {}).items() if "Default" not in p}
+        assert required <= passed, logical_id
+        assert passed <= set(child.get("Parameters", {})), logical_id
+
+
+def test_children_are_wired_only_through_outputs_that_exist(
+    root: dict[str, Any], templates: dict[str, dict[str, Any]]
+) -> None:
+    stacks = of_type(root, "AWS::CloudFormation::Stack")
+    for value in walk(root):
+        if isinstance(value, dict) and "Fn::GetAtt" in value:
+            logical_id, attribute = value["Fn::GetAtt"]
+            assert attribute.startswith("Outputs."), value
+            child = templates[stacks[logical_id]["Properties"]["TemplateURL"]]
+            assert attribute.removeprefix("Outputs.") in child["Outputs"], value
+    for name, template in templates.items():
+        for value in walk(template):
+            assert not (
+                isinstance(value, dict) and ("Export" in value or "Fn::ImportValue" in value)
+            ), name
+
+
+def test_nested_stacks_are_tagged(root: dict[str, Any]) -> None:
+    for stack in of_type(root, "AWS::CloudFormation::Stack").values():
+        assert {t["Key"]: t["Value"] for t in stack["Properties"]["Tags"]} == TAGS
+
+
+def test_deterministic_names_fit_their_limits(root: dict[str, Any]) -> None:
+    storage = root["Resources"]["Storage"]["Properties"]["Parameters"]
+    bucket = storage["BucketName"]["Fn::Sub"]
+    assert "AWS::StackName" not in bucket
+    longest = (
+        bucket.replace("${ProjectName}", "a" * 21)
+        .replace("${Stage}", "staging")
+        .replace("${AWS::AccountId}", "1" * 12)
+        .replace("${AWS::Region}", "ap-southeast-4")
+    )
+    assert len(longest) <= 63
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*[a-z0-9]", longest)
+    compute = root["Resources"]["Compute"]["Properties"]["Parameters"]
+    orchestration = root["Resources"]["Orchestration"]["Properties"]["Parameters"]
+    assert compute["StateMachineName"] == orchestration["StateMachineName"]
+    assert compute["BucketName"] == storage["BucketName"]

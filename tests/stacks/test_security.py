@@ -1,0 +1,170 @@
+"""Cross-cutting requirements: encryption of every store, TLS-only policies, tags, retention."""
+
+from typing import Any
+
+import pytest
+from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+from stacks.names import TAGS
+from tests.stacks.helpers import canonical, of_type
+
+Resources = list[tuple[str, str, dict[str, Any]]]
+
+
+def _taggable(kind: str) -> bool:
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", kind).schema
+    return "Tags" in schema.get("properties", {})
+
+
+def _tags(resource: dict[str, Any]) -> dict[str, str]:
+    tags = resource["Properties"].get("Tags", [])
+    if isinstance(tags, dict):
+        return tags
+    return {t["Key"]: t["Value"] for t in tags}
+
+
+def test_every_taggable_resource_carries_the_project_tags(resources: Resources) -> None:
+    taggable = [(f, i, r) for f, i, r in resources if _taggable(r["Type"])]
+    assert len(taggable) > 20  # the generic detection found the bulk of the resources
+    for file, logical_id, resource in taggable:
+        assert _tags(resource) == TAGS, f"{file}:{logical_id}"
+
+
+def test_every_bucket_is_encrypted_versioned_private_and_tls_only(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    buckets = 0
+    for name, template in templates.items():
+        policies = {
+            canonical(p["Properties"]["Bucket"]): p["Properties"]["PolicyDocument"]
+            for p in of_type(template, "AWS::S3::BucketPolicy").values()
+        }
+        for logical_id, bucket in of_type(template, "AWS::S3::Bucket").items():
+            buckets += 1
+            props = bucket["Properties"]
+            (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+            assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+            assert props["VersioningConfiguration"]["Status"] == "Enabled"
+            assert set(props["PublicAccessBlockConfiguration"].values()) == {True}
+            assert len(props["PublicAccessBlockConfiguration"]) == 4
+            policy = policies[canonical({"Ref": logical_id})]
+            denies = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
+            assert any(
+                s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+                and s["Action"] == ["s3:*"]
+                and s["Principal"] == "*"
+                for s in denies
+            ), f"{name}:{logical_id} lacks the TLS-only deny"
+    assert buckets == 3  # data, access log, artifacts
+
+
+def test_queues_topic_table_and_log_groups_are_encrypted(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    counts = {"queues": 0, "topics": 0, "tables": 0, "log_groups": 0}
+    for template in templates.values():
+        for queue in of_type(template, "AWS::SQS::Queue").values():
+            assert queue["Properties"]["KmsMasterKeyId"] == {"Ref": "KeyArn"}
+            counts["queues"] += 1
+        for topic in of_type(template, "AWS::SNS::Topic").values():
+            assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": ["Key", "Arn"]}
+            counts["topics"] += 1
+        for table in of_type(template, "AWS::DynamoDB::Table").values():
+            # SSE with the AWS-managed key: KMS type, no customer key id (SPEC §3.4).
+            assert table["Properties"]["SSESpecification"] == {
+                "SSEEnabled": True,
+                "SSEType": "KMS",
+            }
+            counts["tables"] += 1
+        for group in of_type(template, "AWS::Logs::LogGroup").values():
+            assert group["Properties"]["KmsKeyId"] == {"Ref": "KeyArn"}
+            assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+            counts["log_groups"] += 1
+    assert counts == {"queues": 2, "topics": 1, "tables": 1, "log_groups": 3}
+
+
+def test_key_rotates_and_lets_cloudwatch_logs_and_step_functions_use_it(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    key = templates["messaging.json"]["Resources"]["Key"]
+    assert key["Properties"]["EnableKeyRotation"] is True
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    services = {
+        canonical(service) for s in statements for service in s["Principal"].get("Service", [])
+    }
+    assert services == {
+        "cloudwatch.amazonaws.com",
+        "states.amazonaws.com",
+        "logs.${AWS::Region}.amazonaws.com",
+    }
+    assert all(s["Principal"] != "*" for s in statements)
+
+
+def test_topic_policy_denies_insecure_transport_and_admits_only_this_accounts_alarms(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    (policy,) = of_type(templates["messaging.json"], "AWS::SNS::TopicPolicy").values()
+    statements = {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
+    deny = statements["DenyInsecureTransport"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    alarms = statements["AllowCloudWatchAlarmsOfThisAccount"]
+    assert alarms["Action"] == ["sns:Publish"]
+    assert canonical(alarms["Condition"]["ArnLike"]["aws:SourceArn"]).endswith(
+        ":${AWS::AccountId}:alarm:*"
+    )
+
+
+def test_email_subscription_is_optional(templates: dict[str, dict[str, Any]]) -> None:
+    messaging = templates["messaging.json"]
+    (subscription,) = of_type(messaging, "AWS::SNS::Subscription").values()
+    assert subscription["Condition"] == "HasNotificationEmail"
+    assert subscription["Properties"]["Protocol"] == "email"
+    assert messaging["Conditions"]["HasNotificationEmail"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "NotificationEmail"}, ""]}]
+    }
+
+
+STATEFUL_POLICIES = {
+    "AWS::S3::Bucket": "Retain",
+    "AWS::DynamoDB::Table": "Retain",
+    "AWS::KMS::Key": "Retain",
+    "AWS::SQS::Queue": "Retain",
+    "AWS::Logs::LogGroup": "Delete",
+    "AWS::CloudFormation::Stack": "Delete",
+}
+
+
+@pytest.mark.parametrize(("kind", "policy"), sorted(STATEFUL_POLICIES.items()))
+def test_stateful_resources_have_explicit_deletion_policies(
+    resources: Resources, kind: str, policy: str
+) -> None:
+    matching = [(f, i, r) for f, i, r in resources if r["Type"] == kind]
+    assert matching
+    for file, logical_id, resource in matching:
+        assert resource.get("DeletionPolicy") == policy, f"{file}:{logical_id}"
+        assert resource.get("UpdateReplacePolicy") == policy, f"{file}:{logical_id}"
+
+
+def test_table_is_on_demand_with_pitr_and_deletion_protection(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    (table,) = of_type(templates["data.json"], "AWS::DynamoDB::Table").values()
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["DeletionProtectionEnabled"] is True
+    assert props["KeySchema"] == [
+        {"AttributeName": "file_name", "KeyType": "HASH"},
+        {"AttributeName": "process_start_time", "KeyType": "RANGE"},
+    ]
+
+
+def test_every_lint_suppression_carries_a_reason(resources: Resources) -> None:
+    for file, logical_id, resource in resources:
+        metadata = resource.get("Metadata", {})
+        for skip in metadata.get("checkov", {}).get("skip", []):
+            assert skip["id"].startswith("CKV_") and len(skip["comment"]) > 20, logical_id
+        cfn_lint = metadata.get("cfn-lint", {})
+        ignored = cfn_lint.get("config", {}).get("ignore_checks", [])
+        assert set(ignored) == set(cfn_lint.get("reasons", {})), f"{file}:{logical_id}"

@@ -1,0 +1,160 @@
+"""Data bucket lifecycle and trigger; function configuration, DLQs, tracing and logging."""
+
+from typing import Any
+
+import pytest
+
+from tests.stacks.helpers import canonical, of_type
+
+
+@pytest.fixture(scope="module")
+def storage(templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return templates["storage.json"]
+
+
+@pytest.fixture(scope="module")
+def compute(templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return templates["compute.json"]
+
+
+def test_processed_moves_to_glacier_after_90_days_whatever_its_size(
+    storage: dict[str, Any],
+) -> None:
+    rules = storage["Resources"]["DataBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    (glacier,) = [r for r in rules if r.get("Transitions")]
+    assert glacier["Status"] == "Enabled"
+    assert glacier["Prefix"] == "processed/"
+    assert glacier["Transitions"] == [{"StorageClass": "GLACIER", "TransitionInDays": 90}]
+    # Without a size filter S3 skips objects under 128 KB; an explicit filter overrides that.
+    assert int(glacier["ObjectSizeGreaterThan"]) < 1024
+
+
+def test_noncurrent_versions_expire(storage: dict[str, Any]) -> None:
+    rules = storage["Resources"]["DataBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert any(r.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays") for r in rules)
+
+
+def test_raw_csv_uploads_trigger_validation(storage: dict[str, Any]) -> None:
+    bucket = storage["Resources"]["DataBucket"]
+    (config,) = bucket["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]
+    assert config["Event"] == "s3:ObjectCreated:*"
+    assert config["Function"] == {"Ref": "ValidationFunctionArn"}
+    assert config["Filter"]["S3Key"]["Rules"] == [
+        {"Name": "prefix", "Value": "raw/"},
+        {"Name": "suffix", "Value": ".csv"},
+    ]
+    assert bucket["Properties"]["BucketName"] == {"Ref": "BucketName"}
+    assert bucket["DependsOn"] == ["S3InvokeValidationPermission"]
+    permission = storage["Resources"]["S3InvokeValidationPermission"]["Properties"]
+    assert permission["Principal"] == "s3.amazonaws.com"
+    assert permission["Action"] == "lambda:InvokeFunction"
+    assert canonical(permission["SourceArn"]) == "arn:${AWS::Partition}:s3:::${BucketName}"
+    assert canonical(permission["SourceAccount"]) == "${AWS::AccountId}"
+
+
+def test_access_logs_go_to_a_separate_bucket(storage: dict[str, Any]) -> None:
+    logging = storage["Resources"]["DataBucket"]["Properties"]["LoggingConfiguration"]
+    assert logging["DestinationBucketName"] == {"Ref": "AccessLogBucket"}
+    policy = storage["Resources"]["AccessLogBucketPolicy"]["Properties"]["PolicyDocument"]
+    (delivery,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert delivery["Principal"] == {"Service": ["logging.s3.amazonaws.com"]}
+    assert delivery["Action"] == ["s3:PutObject"]
+
+
+FUNCTIONS = {
+    "ValidationFunction": (
+        "functions.validation.handler.lambda_handler",
+        "validation",
+        {"STATE_MACHINE_ARN", "TOPIC_ARN"},
+    ),
+    "TransformationFunction": (
+        "functions.transformation.handler.lambda_handler",
+        "transformation",
+        set(),
+    ),
+}
+COMMON_ENV = {
+    "MAX_INVALID_ROW_RATIO",
+    "SOURCE_TIMEZONE",
+    "POWERTOOLS_SERVICE_NAME",
+    "POWERTOOLS_METRICS_NAMESPACE",
+    "POWERTOOLS_LOG_LEVEL",
+}
+
+
+@pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
+def test_function_configuration(compute: dict[str, Any], logical_id: str) -> None:
+    handler, service, own_env = FUNCTIONS[logical_id]
+    props = compute["Resources"][logical_id]["Properties"]
+    title = logical_id.removesuffix("Function")
+    assert props["Handler"] == handler
+    assert props["Runtime"] == {"Ref": "LambdaRuntime"}
+    assert props["Architectures"] == [{"Ref": "LambdaArchitecture"}]
+    assert props["Code"] == {
+        "S3Bucket": {"Ref": "ArtifactsBucket"},
+        "S3Key": {"Ref": f"{title}CodeKey"},
+    }
+    assert props["Layers"] == [{"Ref": "DependenciesLayer"}]
+    assert props["TracingConfig"] == {"Mode": "Active"}
+    assert props["DeadLetterConfig"] == {
+        "TargetArn": {"Fn::GetAtt": [f"{title}DeadLetterQueue", "Arn"]}
+    }
+    assert props["LoggingConfig"] == {"LogFormat": "JSON", "LogGroup": {"Ref": f"{title}LogGroup"}}
+    assert props["ReservedConcurrentExecutions"] == {
+        "Fn::If": [
+            "HasReservedConcurrency",
+            {"Ref": "ReservedConcurrency"},
+            {"Ref": "AWS::NoValue"},
+        ]
+    }
+    env = props["Environment"]["Variables"]
+    assert set(env) == COMMON_ENV | own_env
+    assert env["POWERTOOLS_SERVICE_NAME"] == service
+    assert env["POWERTOOLS_METRICS_NAMESPACE"] == "CsvEtl"
+    assert env["MAX_INVALID_ROW_RATIO"] == {"Ref": "MaxInvalidRowRatio"}
+    assert env["SOURCE_TIMEZONE"] == {"Ref": "SourceTimezone"}
+
+
+def test_validation_knows_the_workflow_by_its_deterministic_name(compute: dict[str, Any]) -> None:
+    env = compute["Resources"]["ValidationFunction"]["Properties"]["Environment"]["Variables"]
+    assert canonical(env["STATE_MACHINE_ARN"]) == (
+        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${StateMachineName}"
+    )
+    assert env["TOPIC_ARN"] == {"Ref": "TopicArn"}
+
+
+def test_each_function_has_its_own_encrypted_dead_letter_queue(compute: dict[str, Any]) -> None:
+    queues = of_type(compute, "AWS::SQS::Queue")
+    assert set(queues) == {"ValidationDeadLetterQueue", "TransformationDeadLetterQueue"}
+    for queue in queues.values():
+        assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+
+
+def test_asynchronous_s3_invocations_are_bounded_and_end_in_the_dlq(
+    compute: dict[str, Any],
+) -> None:
+    (config,) = of_type(compute, "AWS::Lambda::EventInvokeConfig").values()
+    props = config["Properties"]
+    assert props["FunctionName"] == {"Ref": "ValidationFunction"}
+    assert props["Qualifier"] == "$LATEST"
+    assert 0 <= props["MaximumRetryAttempts"] <= 2
+    assert props["MaximumEventAgeInSeconds"] <= 6 * 3600
+    assert props["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["ValidationDeadLetterQueue", "Arn"]
+    }
+
+
+def test_layer_is_built_from_the_artifacts_bucket(compute: dict[str, Any]) -> None:
+    layer = compute["Resources"]["DependenciesLayer"]["Properties"]
+    assert layer["Content"] == {
+        "S3Bucket": {"Ref": "ArtifactsBucket"},
+        "S3Key": {"Ref": "LayerCodeKey"},
+    }
+    assert layer["CompatibleRuntimes"] == [{"Ref": "LambdaRuntime"}]
+    assert layer["CompatibleArchitectures"] == [{"Ref": "LambdaArchitecture"}]
+
+
+def test_reserved_concurrency_zero_means_unreserved(compute: dict[str, Any]) -> None:
+    assert compute["Conditions"]["HasReservedConcurrency"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "ReservedConcurrency"}, "0"]}]
+    }
