@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 
 MAX_NAME = 80  # Step Functions execution name limit
 _DIGEST_CHARS = 32  # 128 bits of sha256: collisions are not a practical concern
@@ -21,6 +22,7 @@ def execution_name(bucket: str, key: str, version_id: str, etag: str) -> str:
     digest = hashlib.sha256(json.dumps([bucket, key, identity]).encode()).hexdigest()
     digest = digest[:_DIGEST_CHARS]
     path = key.removeprefix("raw/").removesuffix(".csv")
+    path = unicodedata.normalize("NFKD", path).encode("ascii", "ignore").decode()  # été -> ete
     readable = _UNSAFE.sub("_", path).strip("_-") or "file"
     # Keep the tail: the file name says more than the leading folders.
     readable = readable[-(MAX_NAME - _DIGEST_CHARS - 1) :].lstrip("_-") or "file"

@@ -145,6 +145,7 @@ def _fail_file(
     report = {
         **_identity(req),
         "stage": "validation",
+        "outcome": "invalid",
         "error": error,
         **_counts(outcome),
         "details": outcome.error_report(),
@@ -176,7 +177,7 @@ def _already_failed(s3_client: Any, req: TaskRequest) -> dict[str, Any]:
     report = s3.get_small_json(s3_client, req.bucket, req.keys.error_report)
     if (
         not isinstance(report, dict)
-        or report.get("stage") != "validation"
+        or report.get("outcome") != "invalid"
         or report.get("version_id", "") != req.version_id
     ):
         raise SourceMissingError(
@@ -210,6 +211,7 @@ def quarantine(req: TaskRequest, error: Any, stage: Any) -> dict[str, Any]:
     report = {
         **_identity(req),
         "stage": stage if isinstance(stage, str) and stage else "workflow",
+        "outcome": "quarantined",
         "error": message,
         "caught": caught,
     }

@@ -23,6 +23,8 @@ from .conftest import (
 )
 
 KEY = "raw/2026/transactions.csv"
+# Error paths raise before any metric is added; Powertools warns about the empty flush.
+pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
 
 
 def _s3_event(aws: Aws, key: str = KEY, name: str = "s3_put.json") -> dict[str, Any]:
@@ -85,7 +87,7 @@ def test_url_encoded_key_is_decoded(aws: Aws, context: FakeLambdaContext) -> Non
     description = aws.sfn.describe_execution(executionArn=execution["executionArn"])
     assert json.loads(description["input"])["key"] == key
     assert len(execution["name"]) <= 80
-    assert execution["name"].startswith("Q1_report_t_draft_1-")
+    assert execution["name"].startswith("Q1_report_ete_draft_1-")
 
 
 def test_records_not_for_raw_csv_objects_are_ignored(aws: Aws, context: FakeLambdaContext) -> None:
@@ -149,6 +151,7 @@ def test_invalid_file_goes_to_failed_with_report_and_notification(
     report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
     assert report["file"] == KEY
     assert report["stage"] == "validation"
+    assert report["outcome"] == "invalid"
     assert report["execution_arn"] == event["execution_arn"]
     assert report["version_id"] == event["version_id"]
     assert "amount" in report["error"]
@@ -193,6 +196,20 @@ def test_validate_of_a_vanished_object_raises(aws: Aws, context: FakeLambdaConte
     aws.s3.delete_object(Bucket=aws.bucket, Key=KEY, VersionId=uploaded["version_id"])
 
     with pytest.raises(SourceMissingError, match="no longer exists"):
+        lambda_handler(load_event("validate.json", aws, **uploaded), context)
+
+
+def test_validate_does_not_mistake_a_quarantine_report_for_its_outcome(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    # GIVEN the object was quarantined after a failed validation attempt
+    uploaded = aws.put(KEY, VALID_CSV)
+    quarantine = load_event("quarantine.json", aws, **uploaded)
+    quarantine["stage"] = "validation"
+    lambda_handler(quarantine, context)
+
+    # WHEN a late Validate retry arrives THEN it does not report a validation outcome
+    with pytest.raises(SourceMissingError, match="no validation report"):
         lambda_handler(load_event("validate.json", aws, **uploaded), context)
 
 
@@ -262,6 +279,7 @@ def test_quarantine_moves_the_file_once(aws: Aws, context: FakeLambdaContext) ->
     assert report["error"] == first["error_message"]
     assert report["caught"] == event["error"]
     assert report["stage"] == "workflow"
+    assert report["outcome"] == "quarantined"
     assert aws.keys("raw/") == []
 
     # WHEN the workflow retries the quarantine THEN it is a no-op
