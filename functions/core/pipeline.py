@@ -223,14 +223,13 @@ def _run_checked(
 def _polars_structural(exc: Exception, source: Path) -> str | None:
     """Translate a polars reader error the csv-module scan did not explain."""
     text = str(exc)
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     lowered = text.lower()
     if "utf-8" in lowered or "utf8" in lowered:
         return utf8_error_message(source)
     if "malformed" in lowered or "could not parse" in lowered or "more fields" in lowered:
         return (
-            "malformed CSV: a '\"' inside an unquoted field or after a closing quote "
-            f"(RFC 4180); reader said: {first[:200]}"
+            "malformed CSV quoting: a '\"' inside an unquoted field or text after a closing "
+            "quote (RFC 4180 requires such fields to be quoted, with '\"' doubled)"
         )
     return None
 
