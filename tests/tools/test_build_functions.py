@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -155,3 +157,21 @@ def test_build_fails_when_layer_and_function_exceed_250_mb(
         json.loads((tmp_path / "manifest.json").read_text())["layer"]["unzipped_size"]
         == build.MAX_UNZIPPED - 1000
     )
+
+
+@pytest.mark.parametrize("name", ["validation", "transformation"])
+def test_function_zip_alone_imports_its_handler(tmp_path: Path, name: str) -> None:
+    # GIVEN only the zip's contents on the path (as /var/task), isolated from the repository
+    archive, _ = build.build_function(name, tmp_path)
+    task = tmp_path / "task"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(task)
+
+    # WHEN the runtime imports the documented handler THEN it resolves from the zip
+    script = (
+        f"import sys; sys.path.insert(0, {str(task)!r}); "
+        f"import functions.{name}.handler as h; "
+        f"assert h.__file__.startswith({str(task)!r}), h.__file__; "
+        "assert callable(h.lambda_handler)"
+    )
+    subprocess.run([sys.executable, "-I", "-c", script], cwd=tmp_path, check=True, timeout=60)
