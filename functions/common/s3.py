@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -49,11 +50,40 @@ def head(s3: Any, bucket: str, key: str, version_id: str = "") -> dict[str, Any]
     return response
 
 
-def download(s3: Any, bucket: str, key: str, version_id: str, dest: Path) -> int:
-    """Stream one object version to `dest` (ranged GETs, never whole in memory); return its size."""
-    s3.download_file(
-        bucket, key, str(dest), ExtraArgs=_version_args(version_id), Config=TRANSFER_CONFIG
-    )
+class ObjectMissingError(Exception):
+    """The object (or the requested version of it) does not exist."""
+
+
+class TmpSpaceError(OSError):
+    """The temporary folder cannot hold the object: the function needs more ephemeral storage."""
+
+
+def download(
+    s3: Any, bucket: str, key: str, version_id: str, dest: Path, *, space_factor: float = 1.0
+) -> int:
+    """Stream one object version to `dest` (ranged GETs, never whole in memory); return its size.
+
+    Fails early with TmpSpaceError unless /tmp has `space_factor` times the object's size free
+    (a transformation also writes its output there), rather than with ENOSPC halfway through.
+    """
+    described = head(s3, bucket, key, version_id)
+    if described is None:
+        raise ObjectMissingError(f"s3://{bucket}/{key} version {version_id or 'latest'} not found")
+    needed = int(described.get("ContentLength", 0) * space_factor)
+    free = shutil.disk_usage(dest.parent).free
+    if free < needed:
+        raise TmpSpaceError(
+            f"s3://{bucket}/{key} needs {needed} bytes in {dest.parent} but only {free} are free: "
+            "raise the function's EphemeralStorage"
+        )
+    try:
+        s3.download_file(
+            bucket, key, str(dest), ExtraArgs=_version_args(version_id), Config=TRANSFER_CONFIG
+        )
+    except ClientError as exc:
+        if is_missing(exc):  # deleted between the HEAD and the GET
+            raise ObjectMissingError(f"s3://{bucket}/{key} vanished while downloading") from exc
+        raise
     return dest.stat().st_size
 
 

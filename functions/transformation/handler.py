@@ -14,7 +14,6 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.exceptions import ClientError
 
 from functions.common import s3
 from functions.common.clients import client
@@ -35,6 +34,8 @@ metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CsvE
 _COUNTS = ("rows_total", "rows_valid", "rows_rejected")
 # Written as S3 user metadata on the output so a retry can answer without the source.
 _SOURCE_VERSION = "source-version-id"
+# /tmp holds the source and the output, which can be longer (normalized timestamps, amounts).
+SPACE_FACTOR = 2.5
 
 
 @metrics.log_metrics
@@ -54,10 +55,15 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         source, output = Path(tmp, "source.csv"), Path(tmp, "output.csv")
         try:
             with tracer.provider.in_subsegment("## s3.download"):
-                size = s3.download(s3_client, req.bucket, req.key, req.version_id, source)
-        except ClientError as exc:
-            if not s3.is_missing(exc):
-                raise
+                size = s3.download(
+                    s3_client,
+                    req.bucket,
+                    req.key,
+                    req.version_id,
+                    source,
+                    space_factor=SPACE_FACTOR,
+                )
+        except s3.ObjectMissingError:
             return _already_processed(s3_client, req)
         metrics.add_metric(name="BytesRead", unit=MetricUnit.Bytes, value=size)
         with tracer.provider.in_subsegment("## core.process_file"):

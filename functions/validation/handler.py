@@ -114,9 +114,7 @@ def validate(req: TaskRequest, settings: ValidationSettings) -> dict[str, Any]:
         try:
             with tracer.provider.in_subsegment("## s3.download"):
                 size = s3.download(s3_client, req.bucket, req.key, req.version_id, source)
-        except ClientError as exc:
-            if not s3.is_missing(exc):
-                raise
+        except s3.ObjectMissingError:
             return _already_failed(s3_client, req)
         metrics.add_metric(name="BytesRead", unit=MetricUnit.Bytes, value=size)
         with tracer.provider.in_subsegment("## core.validate_file"):

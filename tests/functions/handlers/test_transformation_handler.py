@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -124,3 +125,20 @@ def test_big_output_is_uploaded_in_parts(
 def test_unsupported_event_raises(aws: Aws, context: FakeLambdaContext) -> None:
     with pytest.raises(ValueError, match="'key'"):
         lambda_handler({"bucket": aws.bucket}, context)
+
+
+def test_too_little_tmp_space_fails_early_and_clearly(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN /tmp with less free space than the source and output need
+    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV))
+    monkeypatch.setattr(
+        s3_helpers.shutil,
+        "disk_usage",
+        lambda path: SimpleNamespace(total=10**9, used=10**9, free=100),
+    )
+
+    with pytest.raises(s3_helpers.TmpSpaceError, match="EphemeralStorage"):
+        lambda_handler(event, context)
+
+    assert aws.keys() == [KEY]
