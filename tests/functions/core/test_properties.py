@@ -70,8 +70,11 @@ def test_any_decimal_18_2_round_trips_exactly(
         assert row["amount"] != "-0.00"
 
 
+# hypothesis takes naive bounds; `timezones` makes every drawn value aware (UTC).
 instants = st.datetimes(
-    min_value=datetime(1973, 3, 4), max_value=datetime(2999, 12, 31), timezones=st.just(UTC)
+    min_value=datetime(1973, 3, 4),  # noqa: DTZ001
+    max_value=datetime(2999, 12, 31),  # noqa: DTZ001
+    timezones=st.just(UTC),
 )
 offsets = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: timezone(timedelta(minutes=m)))
 
