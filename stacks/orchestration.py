@@ -24,6 +24,7 @@ LAMBDA_TRANSIENT_ERRORS = [
     "Lambda.AWSLambdaException",
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
+    "Lambda.ClientExecutionTimeoutException",
 ]
 
 # Service integrations. CloudFormation resolves intrinsic functions inside Definition; cfn-lint's
