@@ -1,1 +1,5 @@
-"""troposphere classes, one per nested stack, and the root stack composing them."""
+"""troposphere classes, one per nested stack, and the root stack composing them.
+
+``names`` and ``parameters`` hold what stacks share (names, parameter specs); ``policies`` the
+awacs statement helpers; ``base`` the ``Stack`` base class. ``generate.py`` renders them all.
+"""
