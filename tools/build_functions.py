@@ -11,8 +11,10 @@ aarch64 / CPython 3.13 and cached under build/.layer-cache/<hash of lock and rec
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
+import py_compile
 import re
 import shutil
 import subprocess
@@ -48,12 +50,15 @@ PLATFORM = "aarch64-manylinux_2_28"  # Lambda arm64 on Amazon Linux 2023 (glibc 
 PIP_PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_17_aarch64", "manylinux_2_28_aarch64")
 PYTHON_VERSION = "3.13"
 # Bump when the layer recipe (selection, strip, platform) changes, to invalidate the cache.
-LAYER_RECIPE = f"5|{PLATFORM}|{PYTHON_VERSION}|{sorted(RUNTIME_PROVIDED)}"
+LAYER_RECIPE = f"7|{PLATFORM}|{PYTHON_VERSION}|{sorted(RUNTIME_PROVIDED)}"
 
-# Not needed at run time: bytecode caches (Lambda's /var/task and /opt are read-only anyway,
-# and the runtime compiles in memory), test suites, type stubs, C sources, console scripts.
-DROP_DIRS = frozenset({"__pycache__", "tests", "bin"})
-DROP_SUFFIXES = (".pyi", ".pyc", ".c", ".h")
+# Not needed at run time: test suites, type stubs, C sources, console scripts.
+DROP_DIRS = frozenset({"tests", "bin"})
+DROP_SUFFIXES = (".pyi", ".c", ".h")
+# The layer ships bytecode: /opt is read-only, so without it every cold start recompiles
+# polars and Powertools (measured here: ~0.9 s -> ~0.2 s to import them). Unchecked-hash
+# .pyc files do not depend on file times, so they are as deterministic as the sources.
+PYC_SUFFIX = f".cpython-{PYTHON_VERSION.replace('.', '')}.pyc"
 DROP_FILES = frozenset({".lock"})  # uv's lock file for the --target folder
 EM_AARCH64 = 183  # ELF e_machine of arm64
 
@@ -105,6 +110,8 @@ def layer_entries(tree: Path) -> list[tuple[str, Path]]:
         if not path.is_file() or path.is_symlink():
             continue
         top = relative.parts[0]
+        if path.suffix == ".pyc" and not path.name.endswith(PYC_SUFFIX):
+            continue  # bytecode of another interpreter
         if (
             any(part in DROP_DIRS for part in relative.parts[:-1])
             or top.endswith("-stubs")
@@ -202,6 +209,22 @@ def strip_objects(objects: Sequence[Path], strip: str) -> int:
     return saved
 
 
+def compile_bytecode(tree: Path) -> None:
+    """Precompile the layer for the Lambda interpreter, if this is the same Python version."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" != PYTHON_VERSION:
+        print(f"layer: building with Python {sys.version_info[:2]}, not {PYTHON_VERSION}: no .pyc")
+        return
+    ok = compileall.compile_dir(
+        tree,
+        ddir="/opt/python",  # where Lambda mounts it: right tracebacks, no build path inside
+        quiet=2,
+        workers=1,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+    )
+    if not ok:  # such a module is compiled at import time instead; nothing breaks
+        print("layer: some modules did not precompile")
+
+
 def build_layer(out: Path, *, use_strip: bool = True) -> tuple[Path, int]:
     """build/layer.zip from the cache or a fresh install; return its path and unzipped size."""
     pins = layer_requirements(LAYER_LOCK)
@@ -210,6 +233,9 @@ def build_layer(out: Path, *, use_strip: bool = True) -> tuple[Path, int]:
     key = hashlib.sha256(LAYER_LOCK.read_bytes() + recipe).hexdigest()[:16]
     cache = out / ".layer-cache" / key
     cached_zip = cache / "layer.zip"
+    for stale in cache.parent.glob("*"):
+        if stale != cache:  # other locks or recipes: never reused, 100+ MB each
+            shutil.rmtree(stale, ignore_errors=True)
     if not cached_zip.exists():
         shutil.rmtree(cache, ignore_errors=True)
         tree = cache / "python"
@@ -226,6 +252,7 @@ def build_layer(out: Path, *, use_strip: bool = True) -> tuple[Path, int]:
             print(
                 "layer: no arm64-capable strip found (install binutils-aarch64-linux-gnu or llvm); not stripped"
             )
+        compile_bytecode(tree)
         write_zip(cached_zip, layer_entries(tree))
         print(
             f"layer: built in {time.monotonic() - started:.0f} s (cache {cache.relative_to(out)})"

@@ -77,7 +77,8 @@ def test_layer_selection_drops_what_the_runtime_never_loads(tmp_path: Path) -> N
     for relative in (
         "polars/__init__.py",
         "polars/testing/__init__.py",  # public API (polars.testing), kept
-        "polars/__pycache__/__init__.cpython-313.pyc",
+        "polars/__pycache__/__init__.cpython-313.pyc",  # the Lambda interpreter's bytecode, kept
+        "polars/__pycache__/__init__.cpython-312.pyc",
         "polars/dataframe/frame.pyi",
         "polars/py.typed",
         "wrapt/_wrappers.c",
@@ -96,6 +97,7 @@ def test_layer_selection_drops_what_the_runtime_never_loads(tmp_path: Path) -> N
         "python/_polars_runtime_32/_polars_runtime.abi3.so",
         "python/polars-2.1.0.dist-info/METADATA",
         "python/polars/__init__.py",
+        "python/polars/__pycache__/__init__.cpython-313.pyc",
         "python/polars/py.typed",
         "python/polars/testing/__init__.py",
     ]
@@ -175,3 +177,17 @@ def test_function_zip_alone_imports_its_handler(tmp_path: Path, name: str) -> No
         "assert callable(h.lambda_handler)"
     )
     subprocess.run([sys.executable, "-I", "-c", script], cwd=tmp_path, check=True, timeout=60)
+
+
+def test_layer_bytecode_does_not_depend_on_where_it_was_built(tmp_path: Path) -> None:
+    # GIVEN the same package installed in two different build folders
+    for tree in (tmp_path / "one", tmp_path / "two" / "deeper"):
+        _touch(tree, "pkg/__init__.py", b"def f():\n    raise ValueError('x')\n")
+        build.compile_bytecode(tree)
+
+    pyc = "pkg/__pycache__/__init__" + build.PYC_SUFFIX
+    first = (tmp_path / "one" / pyc).read_bytes()
+
+    # THEN the bytecode is identical and names the file where Lambda mounts the layer
+    assert first == (tmp_path / "two" / "deeper" / pyc).read_bytes()
+    assert b"/opt/python/pkg/__init__.py" in first
