@@ -14,10 +14,12 @@ The CLI is the one installed next to this Python (``.venv/bin/aws``), so the pin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +46,34 @@ def aws_cli() -> str:
     return found
 
 
+_quiet = False
+
+
+@contextlib.contextmanager
+def quietly() -> Iterator[None]:
+    """Within the block, the CLI's output is shown only when it fails (``make local``)."""
+    global _quiet
+    previous, _quiet = _quiet, True
+    try:
+        yield
+    finally:
+        _quiet = previous
+
+
+def say(message: str) -> None:
+    """Print unless inside ``quietly()``."""
+    if not _quiet:
+        print(message, flush=True)
+
+
 def run_aws(*args: str) -> None:
     """Run ``aws <args>``, streaming its output; raise on a non-zero exit."""
     command = [aws_cli(), *args]
-    print("+ aws " + " ".join(args), flush=True)
-    result = subprocess.run(command, check=False)  # noqa: S603 - fixed executable, our arguments
+    say("+ aws " + " ".join(args))
+    result = subprocess.run(command, check=False, capture_output=_quiet, text=True)  # noqa: S603
     if result.returncode != 0:
+        if _quiet:
+            print(result.stdout + result.stderr, file=sys.stderr)
         raise DeployError(f"`aws {' '.join(args[:2])}` exited with {result.returncode}")
 
 
@@ -80,10 +104,10 @@ def stack_outputs(stack_name: str, region: str) -> dict[str, str]:
 
 def print_outputs(stack_name: str, outputs: dict[str, str]) -> None:
     """Outputs as an aligned two-column list."""
-    print(f"\nOutputs of {stack_name}:")
+    say(f"\nOutputs of {stack_name}:")
     width = max((len(k) for k in outputs), default=0)
     for key, value in sorted(outputs.items()):
-        print(f"  {key:<{width}}  {value}")
+        say(f"  {key:<{width}}  {value}")
 
 
 def bootstrap(stack_name: str, region: str, templates_dir: Path = TEMPLATES_DIR) -> str:
@@ -116,13 +140,13 @@ def deploy(
     parameters |= extra or {}
     unknown = sorted(set(parameters) - declared)
     if unknown:
-        print(f"note: the template declares no parameter(s) {unknown}; not passed")
+        say(f"note: the template declares no parameter(s) {unknown}; not passed")
     cloudformation_deploy(
         template, stack_name, region, {k: v for k, v in parameters.items() if k in declared}
     )
     cfn = boto3.client("cloudformation", region_name=region)
     cfn.update_termination_protection(StackName=stack_name, EnableTerminationProtection=True)
-    print(f"termination protection enabled on {stack_name}")
+    say(f"termination protection enabled on {stack_name}")
     outputs = stack_outputs(stack_name, region)
     print_outputs(stack_name, outputs)
     return outputs

@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import uuid
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -626,6 +627,62 @@ def _bridge_context_start_time() -> None:
     _patch(execution_worker, "ExecutionData", _execution_data)
 
 
+_INTRINSICS = frozenset(
+    {"Ref", "Fn::FindInMap", "Fn::GetAZs", "Fn::GetAtt", "Fn::If", "Fn::ImportValue",
+     "Fn::Join", "Fn::Select", "Fn::Split", "Fn::Sub", "Fn::ToJsonString"}
+)  # fmt: skip
+
+
+def _bridge_template_nulls() -> None:
+    # Gap 14: moto's template resolver (parsing.clean_json) drops every key whose value is
+    # null, so a state machine `Definition` loses `"ResultPath": null` ("discard the task's
+    # result") and the next state sees the task output instead of its input. AWS keeps
+    # literal nulls. Keep a literal null; anything an intrinsic resolves to None (e.g.
+    # AWS::NoValue) is still dropped by moto as before.
+    from moto.cloudformation import parsing
+
+    original = parsing.clean_json
+
+    def clean_json(resource_json: Any, resources_map: Any) -> Any:
+        if (
+            isinstance(resource_json, dict)
+            and resource_json
+            and not (set(resource_json) & _INTRINSICS)
+        ):
+            cleaned: dict[str, Any] = {}
+            for key, value in resource_json.items():
+                if value is None:
+                    cleaned[key] = None
+                    continue
+                resolved = clean_json(value, resources_map)
+                if resolved is not None:
+                    cleaned[key] = resolved
+            return cleaned
+        return original(resource_json, resources_map)
+
+    _patch(parsing, "clean_json", clean_json)
+
+
+def _bridge_kms_key_tags() -> None:
+    # Gap 13: moto's AWS::KMS::Key passes the template's Tags ({Key, Value}) straight to the
+    # KMS tagger, which expects the API shape ({TagKey, TagValue}): KeyError 'TagKey', and
+    # the whole stack fails. AWS accepts the CloudFormation shape. Translate it.
+    from moto.kms.models import Key
+
+    create = Key.create_from_cloudformation_json
+
+    def _create(cls: Any, name: str, cfn: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        properties = dict(cfn.get("Properties", {}))
+        properties["Tags"] = [
+            {"TagKey": t["Key"], "TagValue": t["Value"]} for t in properties.get("Tags", [])
+        ]
+        if isinstance(properties.get("KeyPolicy"), dict):
+            properties["KeyPolicy"] = json.dumps(properties["KeyPolicy"])
+        return create.__func__(cls, name, {**cfn, "Properties": properties}, *args, **kwargs)  # type: ignore[attr-defined]
+
+    _patch(Key, "create_from_cloudformation_json", classmethod(_create))
+
+
 def _bridge_retry_sleep() -> None:
     # Gap 8b (time, not behaviour): ASL IntervalSeconds is a whole number of seconds >= 1,
     # so the real retry policy would make the e2e suite wait minutes. The emulator's retrier
@@ -651,6 +708,8 @@ _BRIDGES: tuple[Callable[[], None], ...] = (
     _bridge_state_machine_backend,
     _bridge_state_machine_definition,
     _bridge_context_start_time,
+    _bridge_kms_key_tags,
+    _bridge_template_nulls,
     _bridge_retry_sleep,
 )
 
@@ -720,6 +779,12 @@ class Emulator:
         from moto.server import ThreadedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log per request
+        # moto's ASL interpreter logs every caught state error (expected on failure paths);
+        # the execution history has them. Unsupported-resource warnings (alarms, bucket and
+        # topic policies) are listed in the README's emulator section instead.
+        logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
+        logging.getLogger("moto.cloudformation").setLevel(logging.ERROR)
+        warnings.filterwarnings("ignore", message="Tried to parse AWS::", category=UserWarning)
         self._owns_bridges = not _PATCHES
         apply_bridges()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -156,7 +156,9 @@ def package(
     (build_dir / "parameters.json").write_text(
         json.dumps(parameters, indent=2, sort_keys=True) + "\n"
     )
-    print(
+    from tools.deploy import say  # deploy imports this module: import at call time
+
+    say(
         f"packaged into s3://{bucket}: {uploader.uploaded} uploaded, {uploader.reused} unchanged; "
         f"wrote {build_dir / 'packaged-root.json'} and {build_dir / 'parameters.json'}"
     )

@@ -1,0 +1,362 @@
+"""Run the whole pipeline on the embedded emulator: ``make local [INPUT=file-or-folder]``.
+
+Starts moto in this process (``tools.emulator``), builds the function zips, then follows the
+production path: bootstrap stack, ``tools.package``, ``aws cloudformation deploy`` through a
+change set. It uploads the input CSV files under ``raw/`` (a folder recursively, keys
+``raw/<relative path>``); the bucket notification invokes the validation function, the real
+state machine runs the real function code from the packaged zips. It waits for every file's
+outcome, prints one line per file and a total, and writes ``out/local/``:
+``processed/`` and ``failed/`` (mirrored from the bucket), ``metadata.json`` (every DynamoDB
+item) and ``notifications.json`` (every SNS message, captured through an SQS subscription).
+
+Exit status: 0 when every file reached exactly one outcome (a rejected file is an outcome),
+1 when the pipeline itself broke (a file stuck, lost, or in two places).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer
+
+from tools import deploy, package
+from tools.emulator import Emulator
+
+REPO = package.REPO
+SAMPLES = REPO / "samples"
+OUT = REPO / "out" / "local"
+LOCAL_BUILD = REPO / "build" / "local"
+STACK_NAME = "csv-etl"
+#: Parameters for the emulator run: the shortest retry interval the template allows (the
+#: emulator also scales retry waits down, see tools/emulator.py), and the "dev" stage.
+LOCAL_PARAMETERS = {"RetryIntervalSeconds": "1", "LogRetentionDays": "1"}
+TERMINAL = {"SUCCEEDED", "FAILED"}
+
+
+@dataclass
+class FileResult:
+    """What happened to one uploaded file."""
+
+    key: str
+    status: str = "MISSING"
+    rows: int | None = None
+    rejected: int | None = None
+    outcome: str = ""
+    duration: float | None = None
+    error: str = ""
+    problem: str = ""  # why this file counts as a pipeline failure ("" when fine)
+
+
+def _step(message: str, started: float) -> None:
+    print(f"[{time.monotonic() - started:5.1f}s] {message}", flush=True)
+
+
+def build_functions(build_dir: Path) -> None:
+    """Build the function zips into ``build_dir`` and add a layer entry to its manifest.
+
+    The local run executes the handlers with this virtualenv's polars (same pinned version
+    as the layer), so the aarch64 layer is never loaded. The real layer is used when
+    ``make package-functions`` already built it; otherwise a clearly labelled placeholder
+    layer is uploaded so the template's LayerVersion still deploys.
+    """
+    build_dir.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "tools.build_functions", "--out", str(build_dir), "--skip-layer"]  # fmt: skip
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise RuntimeError(f"tools.build_functions failed:\n{result.stdout}{result.stderr}")
+    manifest = json.loads((build_dir / "manifest.json").read_text())
+    real = _cached_layer()
+    if real is not None:
+        manifest["layer"] = real
+        print("      layer: the real polars layer from build/layer.zip (not executed locally)")
+    else:
+        placeholder = build_dir / "placeholder-layer.zip"
+        with zipfile.ZipFile(placeholder, "w") as archive:
+            info = zipfile.ZipInfo("python/EMULATOR_PLACEHOLDER_LAYER.txt", (1980, 1, 1, 0, 0, 0))
+            archive.writestr(
+                info, "Placeholder: the emulator runs handlers with the venv's polars.\n"
+            )
+        body = placeholder.read_bytes()
+        manifest["layer"] = {
+            "path": str(placeholder),
+            "sha256": hashlib.sha256(body).hexdigest(),
+            "size": len(body),
+        }
+        print(
+            "      layer: PLACEHOLDER (build/layer.zip not built; `make package-functions` "
+            "builds the real one). Handlers run with the virtualenv's polars either way."
+        )
+    (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+
+
+def _cached_layer() -> dict[str, Any] | None:
+    """The real layer's manifest entry if build/ holds a layer zip matching its manifest."""
+    manifest_path = REPO / "build" / "manifest.json"
+    if not manifest_path.is_file():
+        return None
+    entry = json.loads(manifest_path.read_text()).get("layer")
+    if not entry:
+        return None
+    path = REPO / entry["path"]
+    if not path.is_file() or path.stat().st_size != entry["size"]:
+        return None
+    # A private copy: a concurrent `make package-functions` may rewrite build/layer.zip.
+    copy = LOCAL_BUILD / "layer.zip"
+    shutil.copyfile(path, copy)
+    if hashlib.sha256(copy.read_bytes()).hexdigest() != entry["sha256"]:
+        return None
+    return {**entry, "path": str(copy)}
+
+
+def input_files(path: Path) -> dict[str, Path]:
+    """Object key -> file: a file as ``raw/<name>``, a folder recursively as ``raw/<rel>``."""
+    if path.is_file():
+        return {f"raw/{path.name}": path}
+    if not path.is_dir():
+        raise FileNotFoundError(f"input {path} is neither a file nor a folder")
+    return {
+        f"raw/{p.relative_to(path).as_posix()}": p
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def subscribe_capture_queue(topic_arn: str) -> str:
+    """An SQS queue subscribed to the topic, so every notification can be read back."""
+    sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    url = sqs.create_queue(QueueName="local-notification-capture")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
+    return str(url)
+
+
+def drain_notifications(queue_url: str) -> list[dict[str, Any]]:
+    """Every SNS message delivered to the capture queue so far (subject, parsed body)."""
+    sqs = boto3.client("sqs")
+    found: list[dict[str, Any]] = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        if not batch:
+            return found
+        for message in batch:
+            envelope = json.loads(message["Body"])
+            body = envelope.get("Message", "")
+            try:
+                parsed: Any = json.loads(body)
+            except json.JSONDecodeError:
+                parsed = body
+            found.append(
+                {
+                    "subject": envelope.get("Subject"),
+                    "message": parsed,
+                    "timestamp": envelope.get("Timestamp"),
+                }
+            )
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def metadata_items(table: str) -> list[dict[str, Any]]:
+    """Every item of the metadata table as plain JSON values."""
+    ddb = boto3.client("dynamodb")
+    deserialize = TypeDeserializer().deserialize
+    items: list[dict[str, Any]] = []
+    for page in ddb.get_paginator("scan").paginate(TableName=table):
+        for item in page["Items"]:
+            items.append({k: _plain(deserialize(v)) for k, v in item.items()})
+    return sorted(items, key=lambda i: (i.get("file_name", ""), i.get("process_start_time", "")))
+
+
+def list_keys(bucket: str, prefix: str) -> list[str]:
+    """Every object key under a prefix."""
+    s3 = boto3.client("s3")
+    keys: list[str] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys += [o["Key"] for o in page.get("Contents", [])]
+    return keys
+
+
+def _seconds(start: str, end: str) -> float | None:
+    try:
+        a = datetime.datetime.fromisoformat(start.replace("Z", "+00:00"))
+        b = datetime.datetime.fromisoformat(end.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    return (b - a).total_seconds()
+
+
+def wait_for_outcomes(
+    bucket: str, table: str, keys: list[str], timeout: float
+) -> dict[str, FileResult]:
+    """Poll until every key has a terminal metadata item and has left raw/ (or time runs out)."""
+    deadline = time.monotonic() + timeout
+    results: dict[str, FileResult] = {}
+    while True:
+        items = metadata_items(table)
+        raw = set(list_keys(bucket, "raw/"))
+        by_key: dict[str, list[dict[str, Any]]] = {}
+        for item in items:
+            by_key.setdefault(item.get("file_name", ""), []).append(item)
+        done = [
+            k
+            for k in keys
+            if k not in raw and any(i.get("status") in TERMINAL for i in by_key.get(k, []))
+        ]
+        if len(done) == len(keys) or time.monotonic() > deadline:
+            break
+        time.sleep(0.25)
+    processed = set(list_keys(bucket, "processed/"))
+    failed = set(list_keys(bucket, "failed/"))
+    for key in keys:
+        result = results[key] = FileResult(key)
+        attempts = by_key.get(key, [])
+        rel = key.removeprefix("raw/")
+        places = [p for p in (f"processed/{rel}", f"failed/{rel}") if p in processed | failed]
+        if attempts:
+            last = attempts[-1]
+            result.status = str(last.get("status", "?"))
+            result.rows = last.get("rows_total")
+            result.rejected = last.get("rows_rejected")
+            result.error = str(last.get("error_message", ""))
+            result.duration = _seconds(
+                str(last.get("process_start_time", "")), str(last.get("process_end_time", ""))
+            )
+        result.outcome = places[0] if len(places) == 1 else " + ".join(places)
+        if f"failed/{rel}.rejected.csv" in failed:
+            result.outcome += f" (+ failed/{rel}.rejected.csv)"
+        if result.status not in TERMINAL:
+            result.problem = "no outcome recorded in time"
+        elif key in raw:
+            result.problem = "still under raw/"
+        elif len(places) != 1:
+            result.problem = f"expected exactly one outcome object, found {places or 'none'}"
+        elif len(attempts) != 1:
+            result.problem = f"{len(attempts)} metadata items for one upload"
+    return results
+
+
+def print_table(results: dict[str, FileResult], elapsed: float) -> None:
+    """One line per file and a total line."""
+    header = ("file", "status", "rows", "rejected", "outcome", "duration")
+    rows = [
+        (
+            r.key.removeprefix("raw/"),
+            r.status,
+            "-" if r.rows is None else str(r.rows),
+            "-" if r.rejected is None else str(r.rejected),
+            r.outcome or "-",
+            "-" if r.duration is None else f"{r.duration:.2f}s",
+        )
+        for r in results.values()
+    ]
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    print()
+    print(line.format(*header))
+    print(line.format(*("-" * w for w in widths)))
+    for row in rows:
+        print(line.format(*row))
+    for r in results.values():
+        if r.error:
+            print(f"  {r.key.removeprefix('raw/')}: {r.error[:160]}")
+    succeeded = sum(r.status == "SUCCEEDED" for r in results.values())
+    failed = sum(r.status == "FAILED" for r in results.values())
+    broken = [r for r in results.values() if r.problem]
+    print(
+        f"\ntotal: {len(results)} files, {succeeded} processed, {failed} failed (rejected), "
+        f"{len(broken)} without a clean outcome, in {elapsed:.1f}s"
+    )
+    for r in broken:
+        print(f"  PIPELINE PROBLEM {r.key}: {r.problem}")
+
+
+def write_outputs(out: Path, bucket: str, table: str, notifications: list[dict[str, Any]]) -> None:
+    """Mirror processed/ and failed/, dump metadata and notifications under ``out``."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    s3 = boto3.client("s3")
+    for prefix in ("processed/", "failed/"):
+        (out / prefix).mkdir(parents=True, exist_ok=True)
+        for key in list_keys(bucket, prefix):
+            target = out / key
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    (out / "metadata.json").write_text(json.dumps(metadata_items(table), indent=2) + "\n")
+    (out / "notifications.json").write_text(json.dumps(notifications, indent=2) + "\n")
+
+
+def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> int:
+    """The whole local run; returns the process exit status."""
+    started = time.monotonic()
+    files = input_files(input_path)
+    if not files:
+        print(f"no files under {input_path}", file=sys.stderr)
+        return 1
+    with Emulator() as emulator, deploy.quietly():
+        region = emulator.region
+        _step(f"emulator: moto on {emulator.endpoint} (in-process, bridged)", started)
+        build_functions(LOCAL_BUILD)
+        _step("built function zips (tools.build_functions)", started)
+        deploy.bootstrap(STACK_NAME, region)
+        _step(f"bootstrap stack {package.bootstrap_stack_name(STACK_NAME)} deployed", started)
+        package.package(STACK_NAME, region, build_dir=LOCAL_BUILD)
+        _step("packaged: code and nested templates uploaded (tools.package)", started)
+        outputs = deploy.deploy(
+            STACK_NAME, region, stage="dev", extra=LOCAL_PARAMETERS, build_dir=LOCAL_BUILD
+        )
+        _step(f"stack {STACK_NAME} deployed (aws cloudformation deploy, change set)", started)
+        bucket, table = outputs["BucketName"], outputs["TableName"]
+        queue_url = subscribe_capture_queue(outputs["TopicArn"])
+        s3 = boto3.client("s3")
+        for key, path in files.items():
+            s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
+        _step(f"uploaded {len(files)} file(s) to s3://{bucket}/raw/", started)
+        results = wait_for_outcomes(bucket, table, list(files), timeout)
+        _step("every execution finished" if all(not r.problem for r in results.values()) else "waited", started)  # fmt: skip
+        time.sleep(0.2)  # let the last SNS -> SQS deliveries land
+        write_outputs(out, bucket, table, drain_notifications(queue_url))
+        print_table(results, time.monotonic() - started)
+        print(f"\nwrote {out.relative_to(REPO) if out.is_relative_to(REPO) else out}/: processed/, failed/, metadata.json, notifications.json")  # fmt: skip
+    return 1 if any(r.problem for r in results.values()) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m tools.local [--input PATH] [--out DIR]``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", type=Path, default=SAMPLES, help="CSV file or folder")
+    parser.add_argument("--out", type=Path, default=OUT, help="results folder (out/local)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for outcomes")
+    args = parser.parse_args(argv)
+    try:
+        return run(args.input.resolve(), args.out.resolve(), args.timeout)
+    except (deploy.DeployError, package.PackageError, RuntimeError, FileNotFoundError) as exc:
+        print(f"local: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
