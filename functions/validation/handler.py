@@ -173,11 +173,7 @@ def _fail_file(
 def _already_failed(s3_client: Any, req: TaskRequest) -> dict[str, Any]:
     """A retry after an invalid file was already moved: answer from its error report."""
     report = s3.get_small_json(s3_client, req.bucket, req.keys.error_report)
-    if (
-        not isinstance(report, dict)
-        or report.get("outcome") != "invalid"
-        or report.get("version_id", "") != req.version_id
-    ):
+    if not _is_invalid_report(report, req):
         raise SourceMissingError(
             f"s3://{req.bucket}/{req.key} (version {req.version_id or 'latest'}) no longer exists "
             "and has no validation report"
@@ -206,13 +202,18 @@ def quarantine(req: TaskRequest, error: Any, stage: Any) -> dict[str, Any]:
     )
     if isinstance(caught.get("Cause"), str):
         caught["Cause"] = truncate_utf8(caught["Cause"], MAX_CAUSE_BYTES)
-    report = {
+    report: dict[str, Any] = {
         **_identity(req),
         "stage": stage if isinstance(stage, str) and stage else "workflow",
         "outcome": "quarantined",
         "error": message,
         "caught": caught,
     }
+    existing = s3.get_small_json(s3_client, req.bucket, req.keys.error_report)
+    if _is_invalid_report(existing, req):
+        # Validation found the file invalid but failed to finish moving it: its report says
+        # why the file is bad, which matters more than why the move failed. Keep it.
+        report = {**existing, "caught": caught}
     with tracer.provider.in_subsegment("## s3.quarantine"):
         s3.copy(s3_client, req.bucket, req.key, req.version_id, req.keys.failed)
         s3.put_json(s3_client, req.bucket, req.keys.error_report, report)
@@ -220,6 +221,16 @@ def quarantine(req: TaskRequest, error: Any, stage: Any) -> dict[str, Any]:
     metrics.add_metric(name="FilesQuarantined", unit=MetricUnit.Count, value=1)
     logger.warning("file quarantined", extra={"error": message})
     return {"quarantined": True, "failed_key": req.keys.failed, "error_message": message}
+
+
+def _is_invalid_report(report: Any, req: TaskRequest) -> bool:
+    """True for the report that validation wrote for this very object version."""
+    return (
+        isinstance(report, dict)
+        and report.get("outcome") == "invalid"
+        and report.get("file") == req.key
+        and report.get("version_id", "") == req.version_id
+    )
 
 
 def _identity(req: TaskRequest) -> dict[str, str]:

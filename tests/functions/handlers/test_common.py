@@ -6,6 +6,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from functions.common import notify
 from functions.common import s3 as s3_helpers
@@ -143,3 +145,18 @@ def test_big_copy_is_multipart_and_byte_identical(
         .strip('"')
         .endswith("-2")
     )
+
+
+@given(
+    bucket=st.text(min_size=3, max_size=63),
+    path=st.text(min_size=1, max_size=1024),
+    version=st.text(max_size=1024),
+    etag=st.text(max_size=64),
+)
+def test_any_object_gets_a_valid_distinct_execution_name(
+    bucket: str, path: str, version: str, etag: str
+) -> None:
+    name = execution_name(bucket, "raw/" + path, version, etag)
+
+    assert NAME.fullmatch(name), name
+    assert name != execution_name(bucket, "raw/" + path + "x", version, etag)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from functions.common import s3 as s3_helpers
 from functions.common.config import ConfigurationError
 from functions.common.events import SourceMissingError
 from functions.common.naming import execution_name
@@ -291,6 +292,33 @@ def test_quarantine_moves_the_file_once(aws: Aws, context: FakeLambdaContext) ->
         "error_message": first["error_message"],
     }
     assert aws.keys() == ["failed/2026/transactions.csv", "failed/2026/transactions.csv.error.json"]
+
+
+def test_quarantine_keeps_the_validation_report_of_a_half_moved_invalid_file(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN validation found the file invalid, but deleting it from raw/ kept failing
+    uploaded = aws.put(KEY, MISSING_COLUMN_CSV)
+    real_delete = s3_helpers.delete
+
+    def failing_delete(*args: Any) -> None:
+        raise RuntimeError("S3 is having a bad day")
+
+    monkeypatch.setattr(s3_helpers, "delete", failing_delete)
+    with pytest.raises(RuntimeError, match="bad day"):
+        lambda_handler(load_event("validate.json", aws, **uploaded), context)
+    monkeypatch.setattr(s3_helpers, "delete", real_delete)
+
+    # WHEN the workflow's failure path quarantines it
+    result = lambda_handler(load_event("quarantine.json", aws, **uploaded), context)
+
+    # THEN the file moves and the report still says why the file is invalid
+    assert result["quarantined"] is True
+    assert aws.keys("raw/") == []
+    report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
+    assert report["outcome"] == "invalid"
+    assert "amount" in report["error"]
+    assert report["caught"]["Error"] == "Lambda.Unknown"
 
 
 def test_quarantine_truncates_a_huge_cause(aws: Aws, context: FakeLambdaContext) -> None:
