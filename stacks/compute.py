@@ -23,6 +23,9 @@ HAS_RESERVED_CONCURRENCY = "HasReservedConcurrency"
 
 MEMORY_MB = 2048  # polars streams, so memory stays bounded for files far larger than this
 TIMEOUT_SECONDS = 900  # the Lambda maximum: validating a large file is one long scan
+# Handlers stream the object to /tmp and transform it there (source + output + rejected rows,
+# about 2.5x the file), so /tmp gets the maximum; the default 512 MB would cap files near 200 MB.
+EPHEMERAL_STORAGE_MB = 10240
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum, time to inspect and redrive
 ASYNC_MAX_RETRIES = 2  # S3 invokes asynchronously: two retries, then the DLQ
 ASYNC_MAX_EVENT_AGE_SECONDS = 6 * 3600
@@ -189,6 +192,7 @@ class ComputeStack(Stack):
                 Role=GetAtt(role, "Arn"),
                 MemorySize=MEMORY_MB,
                 Timeout=TIMEOUT_SECONDS,
+                EphemeralStorage=lambda_.EphemeralStorage(Size=EPHEMERAL_STORAGE_MB),
                 ReservedConcurrentExecutions=If(
                     HAS_RESERVED_CONCURRENCY, self.param(Param.RESERVED_CONCURRENCY), NoValue
                 ),

@@ -96,6 +96,8 @@ def test_function_configuration(compute: dict[str, Any], logical_id: str) -> Non
     }
     assert props["Layers"] == [{"Ref": "DependenciesLayer"}]
     assert props["TracingConfig"] == {"Mode": "Active"}
+    # /tmp holds the streamed source and the transformed output: the default 512 MB is too small.
+    assert props["EphemeralStorage"] == {"Size": 10240}
     assert props["DeadLetterConfig"] == {
         "TargetArn": {"Fn::GetAtt": [f"{title}DeadLetterQueue", "Arn"]}
     }
