@@ -783,7 +783,7 @@ class Emulator:
         # the execution history has them. Unsupported-resource warnings (alarms, bucket and
         # topic policies) are listed in the README's emulator section instead.
         logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
-        logging.getLogger("moto.cloudformation").setLevel(logging.ERROR)
+        logging.getLogger("moto").setLevel(logging.ERROR)
         warnings.filterwarnings("ignore", message="Tried to parse AWS::", category=UserWarning)
         self._owns_bridges = not _PATCHES
         apply_bridges()

@@ -78,7 +78,7 @@ def build_functions(build_dir: Path) -> None:
     if result.returncode != 0:
         raise RuntimeError(f"tools.build_functions failed:\n{result.stdout}{result.stderr}")
     manifest = json.loads((build_dir / "manifest.json").read_text())
-    real = _cached_layer()
+    real = _cached_layer(build_dir)
     if real is not None:
         manifest["layer"] = real
         print("      layer: the real polars layer from build/layer.zip (not executed locally)")
@@ -102,7 +102,7 @@ def build_functions(build_dir: Path) -> None:
     (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
 
 
-def _cached_layer() -> dict[str, Any] | None:
+def _cached_layer(build_dir: Path) -> dict[str, Any] | None:
     """The real layer's manifest entry if build/ holds a layer zip matching its manifest."""
     manifest_path = REPO / "build" / "manifest.json"
     if not manifest_path.is_file():
@@ -114,7 +114,7 @@ def _cached_layer() -> dict[str, Any] | None:
     if not path.is_file() or path.stat().st_size != entry["size"]:
         return None
     # A private copy: a concurrent `make package-functions` may rewrite build/layer.zip.
-    copy = LOCAL_BUILD / "layer.zip"
+    copy = build_dir / "layer.zip"
     shutil.copyfile(path, copy)
     if hashlib.sha256(copy.read_bytes()).hexdigest() != entry["sha256"]:
         return None
@@ -309,6 +309,22 @@ def write_outputs(out: Path, bucket: str, table: str, notifications: list[dict[s
     (out / "notifications.json").write_text(json.dumps(notifications, indent=2) + "\n")
 
 
+def deploy_pipeline(
+    region: str, build_dir: Path = LOCAL_BUILD, started: float | None = None
+) -> dict[str, str]:
+    """Build, bootstrap, package and deploy on the running emulator; return the stack outputs."""
+    started = time.monotonic() if started is None else started
+    build_functions(build_dir)
+    _step("built function zips (tools.build_functions)", started)
+    deploy.bootstrap(STACK_NAME, region)
+    _step(f"bootstrap stack {package.bootstrap_stack_name(STACK_NAME)} deployed", started)
+    package.package(STACK_NAME, region, build_dir=build_dir)
+    _step("packaged: code and nested templates uploaded (tools.package)", started)
+    outputs = deploy.deploy(STACK_NAME, region, stage="dev", extra=LOCAL_PARAMETERS, build_dir=build_dir)  # fmt: skip
+    _step(f"stack {STACK_NAME} deployed (aws cloudformation deploy, change set)", started)
+    return outputs
+
+
 def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> int:
     """The whole local run; returns the process exit status."""
     started = time.monotonic()
@@ -319,16 +335,7 @@ def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> i
     with Emulator() as emulator, deploy.quietly():
         region = emulator.region
         _step(f"emulator: moto on {emulator.endpoint} (in-process, bridged)", started)
-        build_functions(LOCAL_BUILD)
-        _step("built function zips (tools.build_functions)", started)
-        deploy.bootstrap(STACK_NAME, region)
-        _step(f"bootstrap stack {package.bootstrap_stack_name(STACK_NAME)} deployed", started)
-        package.package(STACK_NAME, region, build_dir=LOCAL_BUILD)
-        _step("packaged: code and nested templates uploaded (tools.package)", started)
-        outputs = deploy.deploy(
-            STACK_NAME, region, stage="dev", extra=LOCAL_PARAMETERS, build_dir=LOCAL_BUILD
-        )
-        _step(f"stack {STACK_NAME} deployed (aws cloudformation deploy, change set)", started)
+        outputs = deploy_pipeline(region, LOCAL_BUILD, started)
         bucket, table = outputs["BucketName"], outputs["TableName"]
         queue_url = subscribe_capture_queue(outputs["TopicArn"])
         s3 = boto3.client("s3")
