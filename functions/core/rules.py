@@ -16,7 +16,7 @@ Stages = list[list[pl.Expr]]
 
 # sign, integer part (plain digits, or 1-3 digits then ,ddd groups), up to two significant
 # fraction digits followed only by zeros.
-AMOUNT_RE = r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2})0*)?$"
+AMOUNT_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2}0*)?$"
 _AMOUNT_LOOSE_RE = r"^[+-]?[\d,]*\d[\d,]*(?:\.\d+)?$"
 _AMOUNT_GROUPING_OK_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
 MAX_INTEGER_DIGITS = 16
@@ -26,8 +26,12 @@ TIMESTAMP_RE = (
     r"^(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?)?$"
 )
-_EPOCH_S_RE = r"^\d{9,11}$"
-_EPOCH_MS_RE = r"^\d{12,14}$"
+# Shape and field ranges of every accepted form; epoch seconds/ms are 9 to 14 digits.
+_TIMESTAMP_SHAPE_RE = (
+    r"^(?:\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?"
+    r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?|\d{9,14})$"
+)
 
 _US_PER_S = 1_000_000
 _US_PER_DAY = 86_400 * _US_PER_S
@@ -38,29 +42,27 @@ _MAX_US = 253_402_300_800 * _US_PER_S
 
 
 def trimmed(col: pl.Expr) -> pl.Expr:
-    """Value with surrounding (Unicode) whitespace removed."""
-    return col.str.strip_chars()
+    """Value with surrounding (Unicode) whitespace removed; a missing value is ""."""
+    return col.fill_null("").str.strip_chars()
 
 
 def amount_stages(src: str, out: str) -> Stages:
-    """Stages ending in `out`: normalized amount (`-1234.50`) or null if not DECIMAL(18,2)."""
+    """Stages ending in `out`: normalized amount (`-1234.50`) or null if not DECIMAL(18,2).
+
+    The regex admits only values whose fraction has at most two significant digits (the
+    rest zeros), so the integer-based Decimal(18, 2) parse that follows never rounds; it
+    yields null when more than 16 integer digits remain. No binary float is involved.
+    """
     p = f"{out}__"
-    g = pl.col(p + "g")
-    integer = pl.col(p + "int")
-    fraction = pl.col(p + "frac")
-    negative = (pl.col(p + "sign") == "-") & ~((integer == "0") & (fraction == "00"))
-    text = pl.concat_str(
-        [pl.when(negative).then(pl.lit("-")).otherwise(pl.lit("")), integer, pl.lit("."), fraction]
-    )
-    stripped = g.struct.field("2").str.replace_all(",", "", literal=True).str.strip_chars_start("0")
+    value = pl.col(p + "v")
     return [
-        [trimmed(pl.col(src)).str.extract_groups(AMOUNT_RE).alias(p + "g")],
+        [trimmed(pl.col(src)).alias(p + "v")],
         [
-            g.struct.field("1").alias(p + "sign"),
-            pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped).alias(p + "int"),
-            g.struct.field("3").fill_null("").str.pad_end(2, "0").alias(p + "frac"),
+            pl.when(value.str.contains(AMOUNT_RE))
+            .then(value.str.replace_all(",", "", literal=True))
+            .alias(p + "plain")
         ],
-        [pl.when(integer.str.len_bytes() <= MAX_INTEGER_DIGITS).then(text).alias(out)],
+        [pl.col(p + "plain").cast(pl.Decimal(18, 2), strict=False).cast(pl.String).alias(out)],
     ]
 
 
@@ -93,6 +95,9 @@ def amount_reason(raw: pl.Expr) -> pl.Expr:
 def timestamp_stages(src: str, out: str, source_timezone: str) -> Stages:
     """Stages ending in `out`: ISO 8601 UTC text (`2024-01-02T03:04:05Z`) or null.
 
+    One regex checks the shape and the field ranges (month 01-12, hour 00-23, second
+    00-59, ...); the calendar (leap years, 30-day months) is checked by parsing the date
+    part; everything else is fixed-position slicing and integer arithmetic.
     `.ffffff` is appended only when the sub-second part is non-zero; digits beyond
     microseconds are truncated.
     """
@@ -101,43 +106,48 @@ def timestamp_stages(src: str, out: str, source_timezone: str) -> Stages:
     def c(name: str) -> pl.Expr:
         return pl.col(p + name)
 
-    g = c("g")
-
-    def num(name: str) -> pl.Expr:
-        return g.struct.field(name).cast(pl.Int64)
-
-    leap = ((c("y") % 4 == 0) & (c("y") % 100 != 0)) | (c("y") % 400 == 0)
-    days_in_month = (
-        pl.when(c("mo") == 2)
-        .then(28 + leap.cast(pl.Int64))
-        .when(c("mo").is_in([4, 6, 9, 11]))
-        .then(pl.lit(30, pl.Int64))
-        .otherwise(pl.lit(31, pl.Int64))
+    v, tail, tail_len = c("v"), c("tail"), c("tail_len")
+    offset_len = (
+        pl.when(tail.str.ends_with("Z"))
+        .then(pl.lit(1, pl.Int64))
+        .when((tail_len >= 6) & (tail.str.slice(-3, 1) == ":"))
+        .then(pl.lit(6, pl.Int64))
+        .when((tail_len >= 5) & tail.str.slice(-5, 1).is_in(["+", "-"]))
+        .then(pl.lit(5, pl.Int64))
+        .otherwise(pl.lit(0, pl.Int64))
     )
-    valid = (
-        c("mo").is_between(1, 12)
-        & (c("d") >= 1)
-        & (c("d") <= days_in_month)
-        & (c("hh") <= 23)
-        & (c("mi") <= 59)
-        & (c("ss") <= 59)
-        & (c("off_h").is_null() | ((c("off_h") <= 23) & (c("off_m") <= 59)))
-    )
-    # days since 1970-01-01 (H. Hinnant's days_from_civil), integer arithmetic only
-    doy = (153 * ((c("mo") + 9) % 12) + 2) // 5 + c("d") - 1
-    doe = c("yoe") * 365 + c("yoe") // 4 - c("yoe") // 100 + doy
-    days = c("era") * 146_097 + doe - 719_468
-    local_us = (
-        days * _US_PER_DAY + (c("hh") * 3600 + c("mi") * 60 + c("ss")) * _US_PER_S + c("frac")
-    )
+    olen = c("olen")
+    offset_start = tail_len - olen
+    offset_minutes = tail.str.slice(offset_start + 1, 2).cast(
+        pl.Int64, strict=False
+    ) * 60 + tail.str.slice(-2, 2).cast(pl.Int64, strict=False)
     offset_us = (
-        pl.when(c("is_z"))
+        pl.when(olen == 1)
         .then(pl.lit(0, pl.Int64))
-        .otherwise(
-            (c("off_h") * 60 + c("off_m"))
-            * pl.when(c("off_sign") == "-").then(-60 * _US_PER_S).otherwise(60 * _US_PER_S)
+        .when(olen > 1)
+        .then(
+            offset_minutes
+            * pl.when(tail.str.slice(offset_start, 1) == "-")
+            .then(-60 * _US_PER_S)
+            .otherwise(60 * _US_PER_S)
         )
     )
+    micros = (
+        pl.when(tail.str.starts_with("."))
+        .then(
+            tail.str.slice(1, offset_start - 1)
+            .str.slice(0, 6)
+            .str.pad_end(6, "0")
+            .cast(pl.Int64, strict=False)
+        )
+        .otherwise(pl.lit(0, pl.Int64))
+    )
+    seconds = (
+        v.str.slice(11, 2).cast(pl.Int64, strict=False) * 3600
+        + v.str.slice(14, 2).cast(pl.Int64, strict=False) * 60
+        + v.str.slice(17, 2).cast(pl.Int64, strict=False)
+    ).fill_null(0)
+    local_us = c("days") * _US_PER_DAY + c("seconds") * _US_PER_S + c("micros")
     if source_timezone == "UTC":
         naive_us = c("local")
     else:
@@ -149,15 +159,8 @@ def timestamp_stages(src: str, out: str, source_timezone: str) -> Stages:
             .dt.replace_time_zone(None)
             .cast(pl.Int64)
         )
-    iso_us = pl.when(c("valid")).then(
-        pl.when(c("offset").is_not_null()).then(c("local") - c("offset")).otherwise(naive_us)
-    )
-    epoch_us = (
-        pl.when(c("v").str.contains(_EPOCH_S_RE))
-        .then(c("v").cast(pl.Int64, strict=False) * _US_PER_S)
-        .when(c("v").str.contains(_EPOCH_MS_RE))
-        .then(c("v").cast(pl.Int64, strict=False) * 1000)
-    )
+    iso_us = pl.when(c("offset").is_not_null()).then(c("local") - c("offset")).otherwise(naive_us)
+    epoch_us = pl.when(c("v_len") <= 11).then(c("epoch") * _US_PER_S).otherwise(c("epoch") * 1000)
     us = c("us")
     frac = us % _US_PER_S
     text = pl.concat_str(
@@ -170,34 +173,26 @@ def timestamp_stages(src: str, out: str, source_timezone: str) -> Stages:
             ),
         ]
     )
+    is_iso = c("shape") & (c("v_len") >= 10)
     return [
         [trimmed(pl.col(src)).alias(p + "v")],
-        [c("v").str.extract_groups(TIMESTAMP_RE).alias(p + "g")],
         [
-            num("1").alias(p + "y"),
-            num("2").alias(p + "mo"),
-            num("3").alias(p + "d"),
-            num("4").fill_null(0).alias(p + "hh"),
-            num("5").fill_null(0).alias(p + "mi"),
-            num("6").fill_null(0).alias(p + "ss"),
-            g.struct.field("7")
-            .str.pad_end(9, "0")
-            .str.slice(0, 6)
-            .cast(pl.Int64)
-            .fill_null(0)
-            .alias(p + "frac"),
-            g.struct.field("8").is_not_null().alias(p + "is_z"),
-            g.struct.field("9").alias(p + "off_sign"),
-            num("10").alias(p + "off_h"),
-            num("11").alias(p + "off_m"),
+            v.str.contains(_TIMESTAMP_SHAPE_RE).alias(p + "shape"),
+            v.str.len_bytes().cast(pl.Int64).alias(p + "v_len"),
         ],
-        [(c("y") - (c("mo") <= 2).cast(pl.Int64)).alias(p + "y_mar")],
-        [(c("y_mar") // 400).alias(p + "era")],
         [
-            (c("y_mar") - c("era") * 400).alias(p + "yoe"),
-            valid.alias(p + "valid"),
-            offset_us.alias(p + "offset"),
+            pl.when(is_iso)
+            .then(v.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).cast(pl.Int64))
+            .alias(p + "days"),
+            pl.when(is_iso).then(seconds).alias(p + "seconds"),
+            pl.when(is_iso).then(v.str.slice(19)).alias(p + "tail"),
+            pl.when(c("shape") & (c("v_len") < 15))
+            .then(v.cast(pl.Int64, strict=False))
+            .alias(p + "epoch"),
         ],
+        [tail.str.len_bytes().cast(pl.Int64).alias(p + "tail_len")],
+        [offset_len.alias(p + "olen")],
+        [offset_us.alias(p + "offset"), micros.alias(p + "micros")],
         [local_us.alias(p + "local")],
         [pl.coalesce(iso_us, epoch_us).alias(p + "us_any")],
         [

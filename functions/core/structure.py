@@ -107,6 +107,27 @@ def count_newlines(path: Path) -> tuple[int, bool]:
     return total, last == b"\n"
 
 
+def count_commas(path: Path) -> int:
+    """Number of comma bytes in the file (a C-speed pass over the bytes)."""
+    total = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            total += chunk.count(b",")
+    return total
+
+
+def has_short_rows(path: Path, header: Header, rows: int, value_commas: int) -> bool:
+    """Whether some record has fewer fields than the header.
+
+    polars pads short rows instead of failing (and does fail on long ones), so a file
+    without short rows has exactly (width - 1) separators per record: every other comma
+    byte is inside a quoted value, where polars' parsed values show it.
+    """
+    header_commas = sum(name.count(",") for name in header.names)
+    expected = (len(header.names) - 1) * (rows + 1) + header_commas + value_commas
+    return count_commas(path) != expected
+
+
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(first physical line, fields) of each record, data rows only."""
     with _open_text(path) as text:
