@@ -468,8 +468,10 @@ def _api_notification_config(cfn: dict[str, Any]) -> dict[str, Any]:
 
 
 def _bridge_nested_stack_outputs() -> None:
-    # Gap 5: `Fn::GetAtt [NestedStack, Outputs.X]` fails in moto: its Stack resource has no
-    # get_cfn_attribute. AWS resolves it to the nested stack's output X.
+    # Gap 5: `Fn::GetAtt [NestedStack, Outputs.X]` fails in moto (its Stack resource has no
+    # get_cfn_attribute): a root output built from it silently disappears, and a sibling
+    # stack's parameter fed from it breaks the deploy. AWS resolves it to the nested
+    # stack's output X.
     from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
     from moto.cloudformation.models import Stack
 
