@@ -613,20 +613,32 @@ def _bridge_state_machine_definition() -> None:
 def _bridge_context_start_time() -> None:
     # Gap 11: in moto's interpreter the context object's $$.Execution.StartTime is a Python
     # datetime, so any state that passes it on (the metadata item's sort key) fails with
-    # "Object of type datetime is not JSON serializable". AWS gives an ISO 8601 string
-    # with milliseconds and a Z suffix.
+    # "Object of type datetime is not JSON serializable"; $$.State.EnteredTime is a string
+    # with microseconds and "+00:00". AWS gives both as ISO 8601 with milliseconds and "Z".
+    from moto.stepfunctions.parser.asl.component.state import state
     from moto.stepfunctions.parser.backend import execution_worker
 
-    execution_data = execution_worker.ExecutionData
+    execution_data, state_data = execution_worker.ExecutionData, state.StateData
+
+    def _aws_time(value: Any) -> Any:
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = datetime.datetime.fromisoformat(value)
+        if isinstance(value, datetime.datetime):
+            utc = value.astimezone(datetime.UTC)
+            return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return value
 
     def _execution_data(**fields: Any) -> Any:
-        start = fields.get("StartTime")
-        if isinstance(start, datetime.datetime):
-            utc = start.astimezone(datetime.UTC)
-            fields["StartTime"] = utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        fields["StartTime"] = _aws_time(fields.get("StartTime"))
         return execution_data(**fields)
 
+    def _state_data(**fields: Any) -> Any:
+        fields["EnteredTime"] = _aws_time(fields.get("EnteredTime"))
+        return state_data(**fields)
+
     _patch(execution_worker, "ExecutionData", _execution_data)
+    _patch(state, "StateData", _state_data)
 
 
 _INTRINSICS = frozenset(

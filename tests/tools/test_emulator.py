@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import zipfile
 from collections.abc import Iterator
@@ -308,7 +309,7 @@ def test_gap_8a_12_14_state_machine_from_a_template() -> None:
 
 def _run_pass_machine() -> dict[str, Any]:
     sfn = boto3.client("stepfunctions", region_name=REGION)
-    definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"t.$": "$$.Execution.StartTime"}, "End": True}}}  # fmt: skip
+    definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"t.$": "$$.Execution.StartTime", "e.$": "$$.State.EnteredTime"}, "End": True}}}  # fmt: skip
     arn = sfn.create_state_machine(name="p", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/r")["stateMachineArn"]  # fmt: skip
     execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
     for _ in range(100):
@@ -325,7 +326,9 @@ def test_gap_11_context_start_time_is_an_iso_string() -> None:
     with emulator.bridged(), mock_aws():
         fixed = _run_pass_machine()
     assert fixed["status"] == "SUCCEEDED"
-    assert json.loads(fixed["output"])["t"].endswith("Z")
+    output = json.loads(fixed["output"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", output["t"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", output["e"])
 
 
 KMS_TEMPLATE = {
