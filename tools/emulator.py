@@ -372,20 +372,65 @@ def _bridge_async_s3_notifications() -> None:
     def _deliver_with_retries(account_id: str, body: Any, arn: str, region: str) -> None:
         from moto.awslambda.utils import get_backend
 
-        for attempt in range(3):
+        payload = ""
+        for attempt in range(3):  # the first try and Lambda's 2 async retries
+            if attempt:
+                time.sleep(60 * attempt * STATE.time_scale)  # AWS waits ~1 min, then ~2 min
             try:
                 fn = get_backend(account_id, region).get_function(arn)
             except Exception:  # the function is gone: AWS drops the event too
                 return
-            _, errored, _ = fn._invoke_lambda(event=json.loads(json.dumps(body)))
+            payload, errored, _ = fn._invoke_lambda(event=json.loads(json.dumps(body)))
             if not errored:
                 return
-            time.sleep((60 * (attempt + 1)) * STATE.time_scale)
+        _send_to_dead_letter_queue(fn, body, payload)
 
     def _invoke_async(account_id: str, body: Any, arn: str, region: str) -> None:
         pool.submit(_deliver_with_retries, account_id, body, arn, region)
 
     _patch(notifications, "_invoke_awslambda", _invoke_async)
+
+
+def _send_to_dead_letter_queue(fn: Any, event: Any, error_payload: str) -> None:
+    """What Lambda does with an async event that failed every attempt: SQS DLQ, with why."""
+    from moto.sqs.models import sqs_backends
+
+    target = getattr(fn, "emulator_dead_letter_arn", None)
+    if not target:
+        return
+    _, _, _, region, account, queue = target.split(":", 5)
+    try:
+        error = json.loads(error_payload)
+    except json.JSONDecodeError:
+        error = {}
+    attributes = {
+        "ErrorCode": {"DataType": "String", "StringValue": "200"},
+        "ErrorMessage": {
+            "DataType": "String",
+            "StringValue": str(error.get("errorMessage", ""))[:256] or "error",
+        },
+        "RequestID": {"DataType": "String", "StringValue": str(uuid.uuid4())},
+    }
+    sqs_backends[account][region].send_message(
+        queue, json.dumps(event), message_attributes=attributes
+    )
+
+
+def _bridge_lambda_dead_letter_config() -> None:
+    # Gap 15: moto's Lambda ignores DeadLetterConfig, so an S3 event whose async invocation
+    # failed every retry vanishes. AWS sends it to the dead-letter queue (SPEC §2: nothing
+    # is dropped). Remember the target from the template; the async bridge delivers to it.
+    from moto.awslambda.models import LambdaFunction
+
+    create = LambdaFunction.create_from_cloudformation_json
+
+    def _create(cls: Any, name: str, cfn: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        fn = create.__func__(cls, name, cfn, *args, **kwargs)  # type: ignore[attr-defined]
+        dead_letter = cfn.get("Properties", {}).get("DeadLetterConfig") or {}
+        fn.emulator_dead_letter_arn = dead_letter.get("TargetArn")
+        return fn
+
+    _patch(LambdaFunction, "create_from_cloudformation_json", classmethod(_create))
 
 
 def _bridge_s3_event_version() -> None:
@@ -712,6 +757,7 @@ def _bridge_retry_sleep() -> None:
 _BRIDGES: tuple[Callable[[], None], ...] = (
     _bridge_lambda_invoke,
     _bridge_async_s3_notifications,
+    _bridge_lambda_dead_letter_config,
     _bridge_s3_event_version,
     _bridge_bucket_properties,
     _bridge_nested_stack_outputs,

@@ -394,3 +394,44 @@ def test_production_path_on_the_mini_stack(tmp_path: Path) -> None:
     calls = emulator.invocations("-Function-", key_contains="flaky")
     assert [c.ok for c in calls][-3:] == [False, False, True]
     assert "versionId" in calls[0].event["Records"][0]["s3"]["object"]
+
+
+def _function_with_dead_letter_queue() -> Any:
+    from moto.awslambda.models import lambda_backends
+
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="gap15")
+    s3.put_object(Bucket="gap15", Key="fn.zip", Body=fixture_zip())
+    role = boto3.client("iam").create_role(RoleName="r15", AssumeRolePolicyDocument="{}")
+    function = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "FunctionName": "f15",
+            "Runtime": "python3.13",
+            "Handler": "minifn.handler.lambda_handler",
+            "Role": role["Role"]["Arn"],
+            "Code": {"S3Bucket": "gap15", "S3Key": "fn.zip"},
+            "DeadLetterConfig": {"TargetArn": {"Fn::GetAtt": ["Dlq", "Arn"]}},
+        },
+    }
+    create_stack({"Resources": {"Dlq": {"Type": "AWS::SQS::Queue"}, "Fn": function}})
+    config = boto3.client("lambda", region_name=REGION).get_function_configuration(
+        FunctionName="f15"
+    )
+    return config.get("DeadLetterConfig"), lambda_backends["123456789012"][REGION].get_function(
+        "f15"
+    )
+
+
+def test_gap_15_dead_letter_queue_of_a_function_from_a_template() -> None:
+    with mock_aws():
+        config, _ = _function_with_dead_letter_queue()
+        assert config is None  # moto forgets DeadLetterConfig
+    with emulator.bridged(), mock_aws():
+        _, fn = _function_with_dead_letter_queue()
+        emulator._send_to_dead_letter_queue(fn, {"Records": []}, '{"errorMessage": "boom"}')
+        sqs = boto3.client("sqs", region_name=REGION)
+        url = sqs.list_queues()["QueueUrls"][0]
+        (message,) = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"])["Messages"]
+    assert json.loads(message["Body"]) == {"Records": []}
+    assert message["MessageAttributes"]["ErrorMessage"]["StringValue"] == "boom"
