@@ -37,6 +37,7 @@ _IDX = "__idx"
 _DUP = "__dup"
 _LINE = "__line"
 _REASON = "__reason"
+_BATCH_ROWS = 50_000
 
 
 def validate_file(
@@ -126,12 +127,16 @@ def _run_checked(
     req = {name: _col(i) for name, i in header.required.items()}
     zone = config.source_timezone
     lf = _scan(source, header)
-    tid = rules.trimmed(pl.col(req["transaction_id"]))
+    try:
+        duplicates = _duplicate_rows(source, header)
+    except pl.exceptions.PolarsError as exc:
+        return _structural_from(exc, source, header)
     lf = lf.with_columns(
-        tid.alias("__tid"), rules.trimmed(pl.col(req["customer_id"])).alias("__cid")
-    )
-    lf = lf.with_columns(
-        ((pl.col("__tid") != "") & ~pl.col("__tid").is_first_distinct()).alias(_DUP)
+        rules.trimmed(pl.col(req["transaction_id"])).alias("__tid"),
+        rules.trimmed(pl.col(req["customer_id"])).alias("__cid"),
+        (pl.col(_IDX).is_in(duplicates.implode()) if len(duplicates) else pl.lit(False)).alias(
+            _DUP
+        ),
     )
     lf = rules.apply_stages(
         lf,
@@ -154,22 +159,20 @@ def _run_checked(
         req["amount"]: "__amount",
         req["timestamp"]: "__ts",
     }
-    rejected_ipc = scratch / "rejected.arrow"
-    queries = [
-        lf.filter(~pl.col("__valid"))
-        .select(_IDX, *[_col(i) for i in range(width)], _DUP)
-        .sink_ipc(rejected_ipc, lazy=True),
-        lf.select(
-            pl.len().alias("total"),
-            (~pl.col("__valid")).sum().alias("rejected"),
-            (pl.col(last).is_null() | (pl.col(last) == "")).sum().alias("suspect"),
-            pl.sum_horizontal(
-                [pl.col(_col(i)).str.count_matches(",", literal=True) for i in range(width)]
-            )
-            .sum()
-            .alias("value_commas"),
+    raw = [_col(i) for i in range(width)]
+    stream = lf.select(
+        _IDX,
+        "__valid",
+        _DUP,
+        *raw,
+        *replaced.values(),
+        # a row whose last field is empty may be a short row that polars padded
+        (pl.col(last).is_null() | (pl.col(last) == "")).alias("__suspect"),
+        pl.sum_horizontal([pl.col(c).str.count_matches(",", literal=True) for c in raw]).alias(
+            "__commas"
         ),
-    ]
+    )
+    out_columns = [pl.col(replaced.get(c, c)).alias(c) for c in raw]
     out_tmp = scratch / "output.csv"
     if output is not None:
         out_names = []
@@ -177,26 +180,28 @@ def _run_checked(
             canonical = next((k for k, v in header.required.items() if v == i), None)
             out_names.append(canonical or name)
         out_tmp.write_bytes(_header_line(out_names))
-        handle = out_tmp.open("ab")
-        queries.insert(
-            0,
-            lf.filter(pl.col("__valid"))
-            .select([pl.col(replaced.get(_col(i), _col(i))).alias(_col(i)) for i in range(width)])
-            .sink_csv(handle, include_header=False, lazy=True),
-        )
-    else:
-        handle = None
+    rejected_parts: list[Path] = []
+    stats = {"total": 0, "rejected": 0, "suspect": 0, "value_commas": 0}
     try:
-        results = pl.collect_all(queries, engine="streaming")
+        with contextlib.ExitStack() as stack:
+            handle = stack.enter_context(out_tmp.open("ab")) if output is not None else None
+            for batch in stream.collect_batches(chunk_size=_BATCH_ROWS, engine="streaming"):
+                is_valid = batch["__valid"]
+                n_bad = batch.height - int(is_valid.sum())
+                stats["total"] += batch.height
+                stats["rejected"] += n_bad
+                stats["suspect"] += int(batch["__suspect"].sum())
+                stats["value_commas"] += int(batch["__commas"].sum())
+                if handle is not None and n_bad < batch.height:
+                    batch.filter(is_valid).select(out_columns).write_csv(
+                        handle, include_header=False
+                    )
+                if n_bad:
+                    part = scratch / f"rejected-{len(rejected_parts):06d}.arrow"
+                    batch.filter(~is_valid).select(_IDX, *raw, _DUP).write_ipc(part)
+                    rejected_parts.append(part)
     except pl.exceptions.PolarsError as exc:
-        message = find_structural_error(source, header) or _polars_structural(exc, source)
-        if message is None:
-            raise
-        return _structural(message)
-    finally:
-        if handle is not None:
-            handle.close()
-    stats = results[-1].row(0, named=True)
+        return _structural_from(exc, source, header)
     total, n_rejected, suspect = stats["total"], stats["rejected"], stats["suspect"]
     # Only a row whose last field is empty can be a short row that polars padded.
     if suspect and has_short_rows(source, header, total, stats["value_commas"]):
@@ -213,7 +218,7 @@ def _run_checked(
             source,
             header,
             config,
-            rejected_ipc,
+            rejected_parts,
             total,
             write_to=(Path(rejected) if ok and rejected is not None else None),
         )
@@ -227,6 +232,35 @@ def _run_checked(
         structural_error=None,
         row_errors=errors,
     )
+
+
+def _duplicate_rows(source: Path, header: Header) -> pl.Series:
+    """Indexes of the rows whose trimmed transaction_id repeats an earlier row's.
+
+    A first, narrow streaming pass keeps only (row index, 128-bit hash of the id) per row:
+    20 bytes a row is the only state that grows with the file. Two independent 64-bit
+    hashes make a false match (two different ids with equal keys) a ~n^2/2^129 event.
+    """
+    tid = pl.col("__tid")
+    key = tid.hash(0x5EED_0001).cast(pl.UInt128) * pl.lit(2**64, pl.UInt128) + tid.hash(
+        0x5EED_0002
+    ).cast(pl.UInt128)
+    keys = (
+        _scan(source, header)
+        .select(_IDX, rules.trimmed(pl.col(_col(header.required["transaction_id"]))).alias("__tid"))
+        .filter(tid != "")
+        .select(_IDX, key.alias("__key"))
+        .collect(engine="streaming")
+    )
+    return keys.filter(~pl.col("__key").is_first_distinct())[_IDX]
+
+
+def _structural_from(exc: Exception, source: Path, header: Header) -> Outcome:
+    """Outcome for a polars reader error, or re-raise when it is not about the file."""
+    message = find_structural_error(source, header) or _polars_structural(exc, source)
+    if message is None:
+        raise exc
+    return _structural(message)
 
 
 def _polars_structural(exc: Exception, source: Path) -> str | None:
@@ -244,7 +278,7 @@ def _polars_structural(exc: Exception, source: Path) -> str | None:
 
 
 def _reasons_frame(
-    rejected_ipc: Path,
+    rejected_ipc: list[Path],
     header: Header,
     config: CoreConfig,
     limit: int | None,
@@ -277,7 +311,7 @@ def _row_errors(
     source: Path,
     header: Header,
     config: CoreConfig,
-    rejected_ipc: Path,
+    rejected_ipc: list[Path],
     total: int,
     write_to: Path | None,
 ) -> tuple[RowError, ...]:

@@ -162,18 +162,15 @@ def timestamp_stages(src: str, out: str, source_timezone: str) -> Stages:
     iso_us = pl.when(c("offset").is_not_null()).then(c("local") - c("offset")).otherwise(naive_us)
     epoch_us = pl.when(c("v_len") <= 11).then(c("epoch") * _US_PER_S).otherwise(c("epoch") * 1000)
     us = c("us")
-    frac = us % _US_PER_S
-    text = pl.concat_str(
-        [
-            us.cast(pl.Datetime("us")).dt.strftime("%Y-%m-%dT%H:%M:%S"),
-            pl.when(frac == 0)
-            .then(pl.lit("Z"))
-            .otherwise(
-                pl.concat_str([pl.lit("."), frac.cast(pl.String).str.zfill(6), pl.lit("Z")])
-            ),
-        ]
+    utc = us.cast(pl.Datetime("us"))
+    text = (
+        pl.when(us % _US_PER_S == 0)
+        .then(utc.dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        .otherwise(utc.dt.strftime("%Y-%m-%dT%H:%M:%S%.6fZ"))
     )
-    is_iso = c("shape") & (c("v_len") >= 10)
+    any_us = (
+        pl.when(~c("shape")).then(None).when(c("epoch").is_null()).then(iso_us).otherwise(epoch_us)
+    )
     return [
         [trimmed(pl.col(src)).alias(p + "v")],
         [
@@ -181,20 +178,20 @@ def timestamp_stages(src: str, out: str, source_timezone: str) -> Stages:
             v.str.len_bytes().cast(pl.Int64).alias(p + "v_len"),
         ],
         [
-            pl.when(is_iso)
-            .then(v.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).cast(pl.Int64))
+            # computed for every row; only rows of the matching shape use them
+            v.str.slice(0, 10)
+            .str.to_date("%Y-%m-%d", strict=False)
+            .cast(pl.Int64)
             .alias(p + "days"),
-            pl.when(is_iso).then(seconds).alias(p + "seconds"),
-            pl.when(is_iso).then(v.str.slice(19)).alias(p + "tail"),
-            pl.when(c("shape") & (c("v_len") < 15))
-            .then(v.cast(pl.Int64, strict=False))
-            .alias(p + "epoch"),
+            seconds.alias(p + "seconds"),
+            v.str.slice(19).alias(p + "tail"),
+            v.cast(pl.Int64, strict=False).alias(p + "epoch"),
         ],
         [tail.str.len_bytes().cast(pl.Int64).alias(p + "tail_len")],
         [offset_len.alias(p + "olen")],
         [offset_us.alias(p + "offset"), micros.alias(p + "micros")],
         [local_us.alias(p + "local")],
-        [pl.coalesce(iso_us, epoch_us).alias(p + "us_any")],
+        [any_us.alias(p + "us_any")],
         [
             pl.when(c("us_any").is_between(_MIN_US, _MAX_US, closed="left"))
             .then(c("us_any"))
