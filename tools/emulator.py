@@ -21,6 +21,7 @@ import logging
 import os
 import queue
 import select
+import shutil
 import string
 import subprocess
 import sys
@@ -228,6 +229,9 @@ class _FunctionRuntime:
             "ETL_EMULATOR_FUNCTION_ARN": str(fn.function_arn),
             # No X-Ray daemon in the emulator: Powertools Tracer would only warn.
             "POWERTOOLS_TRACE_DISABLED": "true",
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true",
             **FAKE_CREDENTIALS,
             **{str(k): str(v) for k, v in (fn.environment_vars or {}).items()},
         }
@@ -264,7 +268,7 @@ class _Runtimes:
     def __init__(self) -> None:
         self._by_key: dict[str, _FunctionRuntime] = {}
         self._lock = threading.Lock()
-        self._root = Path(tempfile.mkdtemp(prefix="etl-emulator-lambda-"))
+        self._root: Path | None = None
 
     def get(self, fn: Any) -> _FunctionRuntime:
         """The runtime for this function's current code and configuration."""
@@ -277,6 +281,8 @@ class _Runtimes:
         with self._lock:
             runtime = self._by_key.get(key)
             if runtime is None:
+                if self._root is None:
+                    self._root = Path(tempfile.mkdtemp(prefix="etl-emulator-lambda-"))
                 code_dir = self._root / key
                 with zipfile.ZipFile(io.BytesIO(fn.code_bytes)) as archive:
                     archive.extractall(code_dir)
@@ -289,6 +295,9 @@ class _Runtimes:
             for runtime in self._by_key.values():
                 runtime.close()
             self._by_key.clear()
+            if self._root is not None:
+                shutil.rmtree(self._root, ignore_errors=True)
+                self._root = None
 
 
 RUNTIMES = _Runtimes()
