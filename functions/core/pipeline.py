@@ -28,8 +28,9 @@ from functions.core.structure import (
     check_not_empty,
     find_structural_error,
     has_short_rows,
-    line_mapper,
     read_header,
+    record_lines,
+    records_are_single_lines,
     utf8_error_message,
 )
 
@@ -92,7 +93,8 @@ def _run(
     except StructuralError as exc:
         return _structural(str(exc))
 
-    scratch = Path(tempfile.mkdtemp(prefix="core-", dir=(output or source).parent))
+    # next to the output, so that the final rename stays on one file system
+    scratch = Path(tempfile.mkdtemp(prefix=".core-", dir=output.parent if output else None))
     try:
         return _run_checked(source, output, header, config, scratch, rejected)
     finally:
@@ -320,23 +322,23 @@ def _row_errors(
         .select(_IDX, _REASON)
         .collect()
     )
-    indexes = head[_IDX].to_list()
-    if write_to is not None:
-        indexes = pl.scan_ipc(rejected_ipc).select(_IDX).collect()[_IDX].to_list()
-    lines = line_mapper(source, header, total, indexes)
+    first = header.lines + 1
+    if records_are_single_lines(source, header, total):
+        lines: dict[int, int] | None = None
+        line = (pl.col(_IDX).cast(pl.Int64) + first).alias(_LINE)
+    else:
+        # quoted newlines shift line numbers: map the needed records with a csv-module scan
+        needed = head if write_to is None else pl.scan_ipc(rejected_ipc).select(_IDX).collect()
+        indexes = needed[_IDX].to_list()
+        lines = record_lines(source, indexes)
+        line = pl.col(_IDX).replace_strict(lines, return_dtype=pl.Int64).alias(_LINE)
     errors = tuple(
-        RowError(line=lines[i], reason=r)
+        RowError(line=lines[i] if lines is not None else i + first, reason=r)
         for i, r in zip(head[_IDX].to_list(), head[_REASON].to_list(), strict=True)
     )
     if write_to is not None:
-        line_frame = pl.DataFrame(
-            {_IDX: list(lines.keys()), _LINE: list(lines.values())},
-            schema={_IDX: pl.UInt32, _LINE: pl.Int64},
-        )
-        frame = (
-            _reasons_frame(rejected_ipc, header, config, None)
-            .join(line_frame.lazy(), on=_IDX, how="left", maintain_order="left")
-            .select(*[_col(i) for i in range(len(header.names))], _LINE, _REASON)
+        frame = _reasons_frame(rejected_ipc, header, config, None).select(
+            *[_col(i) for i in range(len(header.names))], line, _REASON
         )
         with _temp_path(write_to, ".tmp") as tmp:
             tmp.write_bytes(_header_line([*header.names, "line", "reason"]))

@@ -13,7 +13,7 @@ import codecs
 import csv
 import io
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,12 +187,7 @@ def record_lines(path: Path, indexes: Iterable[int]) -> dict[int, int]:
     return found
 
 
-def line_mapper(
-    path: Path, header: Header, rows_total: int, indexes: Sequence[int]
-) -> dict[int, int]:
-    """Map record indexes to physical lines, cheaply when no record spans several lines."""
+def records_are_single_lines(path: Path, header: Header, rows_total: int) -> bool:
+    """Whether no record spans several lines, so data row i starts on line header.lines + 1 + i."""
     newlines, ends_with_lf = count_newlines(path)
-    physical_lines = newlines + (0 if ends_with_lf else 1)
-    if physical_lines == header.lines + rows_total:
-        return {i: header.lines + 1 + i for i in indexes}
-    return record_lines(path, indexes)
+    return newlines + (0 if ends_with_lf else 1) == header.lines + rows_total
