@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 import polars as pl
 
@@ -27,7 +28,7 @@ from functions.core.structure import (
     StructuralError,
     check_not_empty,
     find_structural_error,
-    has_short_rows,
+    may_have_short_rows,
     read_header,
     record_lines,
     records_are_single_lines,
@@ -154,7 +155,6 @@ def _run_checked(
     )
     lf = lf.with_columns(valid.alias("__valid"))
     width = len(header.names)
-    last = _col(width - 1)
     replaced = {
         req["transaction_id"]: "__tid",
         req["customer_id"]: "__cid",
@@ -168,11 +168,7 @@ def _run_checked(
         _DUP,
         *raw,
         *replaced.values(),
-        # a row whose last field is empty may be a short row that polars padded
-        (pl.col(last).is_null() | (pl.col(last) == "")).alias("__suspect"),
-        pl.sum_horizontal([pl.col(c).str.count_matches(",", literal=True) for c in raw]).alias(
-            "__commas"
-        ),
+        _trailing_nulls(raw).alias("__trailing"),
     )
     out_columns = [pl.col(replaced.get(c, c)).alias(c) for c in raw]
     out_tmp = scratch / "output.csv"
@@ -183,7 +179,7 @@ def _run_checked(
             out_names.append(canonical or name)
         out_tmp.write_bytes(_header_line(out_names))
     rejected_parts: list[Path] = []
-    stats = {"total": 0, "rejected": 0, "suspect": 0, "value_commas": 0}
+    stats = {"total": 0, "rejected": 0, "trailing": 0, "max_trailing": 0}
     try:
         with contextlib.ExitStack() as stack:
             handle = stack.enter_context(out_tmp.open("ab")) if output is not None else None
@@ -192,8 +188,9 @@ def _run_checked(
                 n_bad = batch.height - int(is_valid.sum())
                 stats["total"] += batch.height
                 stats["rejected"] += n_bad
-                stats["suspect"] += int(batch["__suspect"].sum())
-                stats["value_commas"] += int(batch["__commas"].sum())
+                trailing = batch["__trailing"]
+                stats["trailing"] += int(trailing.sum())
+                stats["max_trailing"] = max(stats["max_trailing"], cast(int, trailing.max() or 0))
                 if handle is not None and n_bad < batch.height:
                     batch.filter(is_valid).select(out_columns).write_csv(
                         handle, include_header=False
@@ -204,12 +201,14 @@ def _run_checked(
                     rejected_parts.append(part)
     except pl.exceptions.PolarsError as exc:
         return _structural_from(exc, source, header)
-    total, n_rejected, suspect = stats["total"], stats["rejected"], stats["suspect"]
-    # Only a row whose last field is empty can be a short row that polars padded.
-    if suspect and has_short_rows(source, header, total, stats["value_commas"]):
-        return _structural(
-            find_structural_error(source, header) or "some rows have fewer fields than the header"
-        )
+    total, n_rejected = stats["total"], stats["rejected"]
+    # polars pads short rows with nulls: only rows ending in null fields can be short ones
+    if stats["trailing"] and may_have_short_rows(
+        source, header, total, stats["trailing"], stats["max_trailing"]
+    ):
+        message = find_structural_error(source, header)
+        if message is not None:
+            return _structural(message)
     if total == 0:
         return _structural("the file has a header but no data rows")
     n_valid = total - n_rejected
@@ -234,6 +233,16 @@ def _run_checked(
         structural_error=None,
         row_errors=errors,
     )
+
+
+def _trailing_nulls(columns: list[str]) -> pl.Expr:
+    """Number of null (unquoted empty or padded) fields at the end of each row."""
+    run = pl.lit(True)
+    count: pl.Expr = pl.lit(0, pl.Int32)
+    for name in reversed(columns):
+        run = run & pl.col(name).is_null()
+        count = count + run.cast(pl.Int32)
+    return count
 
 
 def _duplicate_rows(source: Path, header: Header) -> pl.Series:

@@ -107,25 +107,43 @@ def count_newlines(path: Path) -> tuple[int, bool]:
     return total, last == b"\n"
 
 
-def count_commas(path: Path) -> int:
-    """Number of comma bytes in the file (a C-speed pass over the bytes)."""
-    total = 0
+def _trailing_commas(line: bytes) -> int:
+    line = line.rstrip(b"\r\n")
+    return len(line) - len(line.rstrip(b","))
+
+
+def may_have_short_rows(
+    path: Path, header: Header, rows: int, trailing_nulls: int, max_trailing: int
+) -> bool:
+    """Cheap test that no record has fewer fields than the header (False = certainly none).
+
+    polars pads a short row with null fields and reads an unquoted empty field as null too.
+    In a file whose records are single lines, a complete row ending in k null fields ends
+    in exactly k commas before its line break (k - 1 when all its fields are empty), and a
+    short row in fewer: so the rows' trailing nulls (counted by polars) equal the trailing
+    commas counted here in the raw bytes only if no row is short. True means "scan it".
+    """
+    if header.lines != 1:
+        return True
+    with path.open("rb") as f:
+        header_commas = _trailing_commas(f.readline())
+    run = max(max_trailing, header_commas)
+    patterns = [b"," * k + end for k in range(1, run + 1) for end in (b"\n", b"\r\n")]
+    commas = newlines = 0
+    carry = b""
     with path.open("rb") as f:
         while chunk := f.read(_CHUNK):
-            total += chunk.count(b",")
-    return total
-
-
-def has_short_rows(path: Path, header: Header, rows: int, value_commas: int) -> bool:
-    """Whether some record has fewer fields than the header.
-
-    polars pads short rows instead of failing (and does fail on long ones), so a file
-    without short rows has exactly (width - 1) separators per record: every other comma
-    byte is inside a quoted value, where polars' parsed values show it.
-    """
-    header_commas = sum(name.count(",") for name in header.names)
-    expected = (len(header.names) - 1) * (rows + 1) + header_commas + value_commas
-    return count_commas(path) != expected
+            data = carry + chunk
+            cut = data.rfind(b"\n") + 1  # count whole lines only: no pattern spans chunks
+            block, carry = data[:cut], data[cut:]
+            newlines += block.count(b"\n")
+            commas += sum(block.count(pattern) for pattern in patterns)
+    if carry:  # a last line without a line break
+        newlines += 1
+        commas += min(_trailing_commas(carry), run)
+    if newlines != 1 + rows:
+        return True  # quoted line breaks: records and lines differ, let the scan decide
+    return commas - min(header_commas, run) != trailing_nulls
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
