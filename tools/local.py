@@ -64,7 +64,7 @@ def _step(message: str, started: float) -> None:
     print(f"[{time.monotonic() - started:5.1f}s] {message}", flush=True)
 
 
-def build_functions(build_dir: Path) -> None:
+def build_functions(build_dir: Path, real_layer: bool = True) -> None:
     """Build the function zips into ``build_dir`` and add a layer entry to its manifest.
 
     The local run executes the handlers with this virtualenv's polars (same pinned version
@@ -78,7 +78,7 @@ def build_functions(build_dir: Path) -> None:
     if result.returncode != 0:
         raise RuntimeError(f"tools.build_functions failed:\n{result.stdout}{result.stderr}")
     manifest = json.loads((build_dir / "manifest.json").read_text())
-    real = _cached_layer(build_dir)
+    real = _cached_layer(build_dir) if real_layer else None
     if real is not None:
         manifest["layer"] = real
         print("      layer: the real polars layer from build/layer.zip (not executed locally)")
@@ -310,11 +310,14 @@ def write_outputs(out: Path, bucket: str, table: str, notifications: list[dict[s
 
 
 def deploy_pipeline(
-    region: str, build_dir: Path = LOCAL_BUILD, started: float | None = None
+    region: str,
+    build_dir: Path = LOCAL_BUILD,
+    started: float | None = None,
+    real_layer: bool = True,
 ) -> dict[str, str]:
     """Build, bootstrap, package and deploy on the running emulator; return the stack outputs."""
     started = time.monotonic() if started is None else started
-    build_functions(build_dir)
+    build_functions(build_dir, real_layer)
     _step("built function zips (tools.build_functions)", started)
     deploy.bootstrap(STACK_NAME, region)
     _step(f"bootstrap stack {package.bootstrap_stack_name(STACK_NAME)} deployed", started)
