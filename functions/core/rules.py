@@ -132,15 +132,11 @@ def timestamp_stages(src: str, out: str, source_timezone: str) -> Stages:
             .otherwise(60 * _US_PER_S)
         )
     )
+    # the fraction digits sit between the '.' and the offset; beyond 6 they are truncated
     micros = (
-        pl.when(tail.str.starts_with("."))
-        .then(
-            tail.str.slice(1, offset_start - 1)
-            .str.slice(0, 6)
-            .str.pad_end(6, "0")
-            .cast(pl.Int64, strict=False)
-        )
-        .otherwise(pl.lit(0, pl.Int64))
+        tail.str.slice(1, (offset_start - 1).clip(0, 6))
+        .str.pad_end(6, "0")
+        .cast(pl.Int64, strict=False)
     )
     seconds = (
         v.str.slice(11, 2).cast(pl.Int64, strict=False) * 3600
