@@ -39,7 +39,7 @@ _IDX = "__idx"
 _DUP = "__dup"
 _LINE = "__line"
 _REASON = "__reason"
-_BATCH_ROWS = 50_000
+_BATCH_ROWS = 20_000
 
 
 def validate_file(
