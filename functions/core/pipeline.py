@@ -1,9 +1,12 @@
-"""validate_file / process_file: one streaming polars pass over the file.
+"""validate_file / process_file: two streaming polars passes over the file.
 
-The pass computes, per row, the normalized required columns and a validity flag, and
-sinks at the same time (a) the transformed valid rows, (b) the raw rejected rows with their
-record index, and (c) counts. Reasons and line numbers are then derived from the (small)
-rejected set only.
+1. A narrow pass hashes the transaction ids to find the duplicate rows (the only state
+   that grows with the file: 20 bytes a row).
+2. The main pass computes, per row, the normalized required columns and a validity flag;
+   its batches go to the output (valid rows, transformed) and to small Arrow files
+   (rejected rows, raw) while counts accumulate.
+Reasons and line numbers are then derived from the rejected rows only, and the output is
+renamed into place only when the file is accepted.
 """
 
 from __future__ import annotations
@@ -191,6 +194,8 @@ def _run_checked(
                 trailing = batch["__trailing"]
                 stats["trailing"] += int(trailing.sum())
                 stats["max_trailing"] = max(stats["max_trailing"], cast(int, trailing.max() or 0))
+                if handle is not None and stats["rejected"] and not config.max_invalid_row_ratio:
+                    handle = None  # strict and already failed: no output will be kept
                 if handle is not None and n_bad < batch.height:
                     batch.filter(is_valid).select(out_columns).write_csv(
                         handle, include_header=False
