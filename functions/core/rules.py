@@ -21,8 +21,9 @@ _AMOUNT_LOOSE_RE = r"^[+-]?[\d,]*\d[\d,]*(?:\.\d+)?$"
 _AMOUNT_GROUPING_OK_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
 MAX_INTEGER_DIGITS = 16
 
-# date, optional time with fraction and offset; ranges are checked numerically afterwards.
-TIMESTAMP_RE = (
+# Digits in the places of an accepted date-time, ranges unchecked: tells an unsupported
+# format from an impossible date or time in row error reasons.
+_TIMESTAMP_LOOSE_RE = (
     r"^(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?)?$"
 )
@@ -213,7 +214,7 @@ def timestamp_reason(raw: pl.Expr, source_timezone: str) -> pl.Expr:
                 shown,
             )
         )
-        .when(~value.str.contains(TIMESTAMP_RE))
+        .when(~value.str.contains(_TIMESTAMP_LOOSE_RE))
         .then(pl.format("timestamp {} is not in a supported format", shown))
         .when(no_offset & pl.lit(source_timezone != "UTC"))
         .then(

@@ -71,6 +71,29 @@ def test_any_decimal_18_2_round_trips_exactly(
 
 
 # hypothesis takes naive bounds; `timezones` makes every drawn value aware (UTC).
+@SETTINGS
+@given(
+    st.decimals(
+        min_value=Decimal("-99999999"),
+        max_value=Decimal("99999999"),
+        places=5,
+        allow_nan=False,
+        allow_infinity=False,
+    ).filter(lambda d: d != d.quantize(Decimal("0.01")))
+)
+def test_more_than_two_significant_fraction_digits_are_rejected_never_rounded(
+    tmp_path: Path, value: Decimal
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(f"transaction_id,customer_id,amount,timestamp\nt,c,{value},2024-01-01\n")
+
+    outcome = validate_file(source, config=CoreConfig())
+
+    assert not outcome.ok
+    assert outcome.rows_rejected == 1
+    assert "more than 2 significant fraction digits" in outcome.row_errors[0].reason
+
+
 instants = st.datetimes(
     min_value=datetime(1973, 3, 4),  # noqa: DTZ001
     max_value=datetime(2999, 12, 31),  # noqa: DTZ001
