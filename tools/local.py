@@ -122,16 +122,22 @@ def _cached_layer(build_dir: Path) -> dict[str, Any] | None:
 
 
 def input_files(path: Path) -> dict[str, Path]:
-    """Object key -> file: a file as ``raw/<name>``, a folder recursively as ``raw/<rel>``."""
+    """Object key -> file: a file as ``raw/<name>``, a folder recursively as ``raw/<rel>``.
+
+    Only ``*.csv`` files: the bucket notification filters on that suffix (SPEC §2), so any
+    other file would sit under raw/ forever.
+    """
     if path.is_file():
+        if not path.name.endswith(".csv"):
+            raise FileNotFoundError(f"{path}: only .csv files trigger the pipeline")
         return {f"raw/{path.name}": path}
     if not path.is_dir():
         raise FileNotFoundError(f"input {path} is neither a file nor a folder")
-    return {
-        f"raw/{p.relative_to(path).as_posix()}": p
-        for p in sorted(path.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
-    }
+    found = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+    skipped = [p for p in found if not p.name.endswith(".csv")]
+    if skipped:
+        print(f"      skipping {len(skipped)} file(s) without the .csv suffix, e.g. {skipped[0]}")
+    return {f"raw/{p.relative_to(path).as_posix()}": p for p in found if p not in skipped}
 
 
 def subscribe_capture_queue(topic_arn: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -105,6 +106,49 @@ def test_gap_1_lambda_runs_the_deployed_zip_in_a_warm_worker() -> None:
     assert second["calls"] == 2  # module state survives: one warm environment
     assert failed["FunctionError"]
     assert json.loads(failed["Payload"].read())["errorType"] == "ValueError"
+
+
+def _notification_thread() -> str:
+    """Name of the thread that runs the function an S3 upload triggers."""
+    from moto.awslambda.models import LambdaFunction
+
+    seen: list[str] = []
+    original = LambdaFunction._invoke_lambda
+
+    def recording(self: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(threading.current_thread().name)
+        return original(self, *args, **kwargs)
+
+    client = boto3.client("lambda", region_name=REGION)
+    _lambda(client)
+    arn = client.get_function(FunctionName="f")["Configuration"]["FunctionArn"]
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="gap2")
+    s3.put_bucket_notification_configuration(
+        Bucket="gap2",
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
+    LambdaFunction._invoke_lambda = recording  # type: ignore[method-assign]
+    try:
+        s3.put_object(Bucket="gap2", Key="raw/x.csv", Body=b"x")
+        for _ in range(100):
+            if seen:
+                break
+            time.sleep(0.02)
+    finally:
+        LambdaFunction._invoke_lambda = original  # type: ignore[method-assign]
+    return seen[0]
+
+
+def test_gap_2_s3_notification_invokes_asynchronously() -> None:
+    with mock_aws():
+        assert _notification_thread() == threading.current_thread().name  # inside PutObject
+    with emulator.bridged(), mock_aws():
+        assert _notification_thread().startswith("s3-notify")
 
 
 def test_gap_3_s3_event_carries_the_version_id() -> None:
