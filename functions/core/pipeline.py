@@ -147,7 +147,7 @@ def _run_checked(
     lf = rules.apply_stages(
         lf,
         rules.amount_stages(req["amount"], "__amount"),
-        rules.timestamp_stages(req["timestamp"], "__ts", zone),
+        rules.timestamp_stages(req["timestamp"], "__ts", zone, as_text=output is not None),
     )
     valid = (
         (pl.col("__tid") != "")

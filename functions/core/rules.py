@@ -93,8 +93,11 @@ def amount_reason(raw: pl.Expr) -> pl.Expr:
     )
 
 
-def timestamp_stages(src: str, out: str, source_timezone: str) -> Stages:
+def timestamp_stages(src: str, out: str, source_timezone: str, *, as_text: bool = True) -> Stages:
     """Stages ending in `out`: ISO 8601 UTC text (`2024-01-02T03:04:05Z`) or null.
+
+    With `as_text=False`, `out` holds the instant as Int64 microseconds since the epoch
+    instead (validation only needs to know it exists; formatting is the costliest step).
 
     One regex checks the shape and the field ranges (month 01-12, hour 00-23, second
     00-59, ...); the calendar (leap years, 30-day months) is checked by parsing the date
@@ -192,9 +195,9 @@ def timestamp_stages(src: str, out: str, source_timezone: str) -> Stages:
         [
             pl.when(c("us_any").is_between(_MIN_US, _MAX_US, closed="left"))
             .then(c("us_any"))
-            .alias(p + "us")
+            .alias(p + "us" if as_text else out)
         ],
-        [text.alias(out)],
+        *([[text.alias(out)]] if as_text else []),
     ]
 
 
