@@ -13,6 +13,12 @@ UV_VERSION := 0.13.9
 STACK_NAME ?= csv-etl
 STAGE ?= prod
 EMAIL ?=
+# ProjectName prefixes the bucket, function and state machine names: 3-21 of [a-z0-9-].
+PROJECT ?= $(STACK_NAME)
+# Further root template parameters, e.g. PARAMS="MaxInvalidRowRatio=0.01 SourceTimezone=Europe/Berlin".
+PARAMS ?=
+# YES=1 skips the confirmation prompt of `make destroy`.
+YES ?=
 REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),us-east-1)
 INPUT ?=
 
@@ -70,7 +76,7 @@ package-functions: $(VENV)/.installed ## Build the deterministic function zips a
 	$(PY) -m tools.build_functions
 
 .PHONY: package
-package: package-functions ## Upload code and nested templates to the artifacts bucket; write build/packaged.json
+package: package-functions ## Upload code and nested templates to the artifacts bucket; write build/packaged-root.json
 	$(PY) -m tools.package --stack-name $(STACK_NAME) --region $(REGION)
 
 .PHONY: bootstrap
@@ -78,12 +84,13 @@ bootstrap: $(VENV)/.installed ## Create the artifacts bucket stack (once per acc
 	$(PY) -m tools.deploy bootstrap --stack-name $(STACK_NAME) --region $(REGION)
 
 .PHONY: deploy
-deploy: package ## Deploy the pipeline: make deploy STACK_NAME=csv-etl STAGE=prod EMAIL=ops@example.com
-	$(PY) -m tools.deploy deploy --stack-name $(STACK_NAME) --stage $(STAGE) --email "$(EMAIL)" --region $(REGION)
+deploy: package ## Deploy or update: make deploy STACK_NAME=csv-etl STAGE=prod EMAIL=ops@example.com [PARAMS="K=V ..."]
+	$(PY) -m tools.deploy deploy --stack-name $(STACK_NAME) --stage $(STAGE) --email "$(EMAIL)" --region $(REGION) \
+		--parameter ProjectName=$(PROJECT) $(foreach p,$(PARAMS),--parameter $(p))
 
 .PHONY: destroy
 destroy: $(VENV)/.installed ## Delete the pipeline stack (the data bucket and table are retained)
-	$(PY) -m tools.deploy destroy --stack-name $(STACK_NAME) --region $(REGION)
+	$(PY) -m tools.deploy destroy --stack-name $(STACK_NAME) --region $(REGION) $(if $(YES),--yes)
 
 .PHONY: local
 local: $(VENV)/.installed ## Run the whole pipeline on the embedded emulator (INPUT=file-or-folder, default samples/)
