@@ -42,7 +42,7 @@ TRANSFORM = "Transform"
 RECORD_SUCCESS = "RecordSuccess"
 SUCCEEDED = "Succeeded"
 RECORD_INVALID = "RecordInvalid"
-INVALID_FILE = "InvalidFile"
+INVALID_FILE = "FileRejected"
 UNEXPECTED_RESULT = "UnexpectedValidationResult"
 QUARANTINE = "Quarantine"
 QUARANTINE_FAILED = "QuarantineFailed"
@@ -303,10 +303,12 @@ def definition() -> dict[str, Any]:
             ),
             lambda_task=False,
         ),
+        # A rejected file is an expected outcome, already filed under failed/ and notified by the
+        # validation function: the execution succeeds, so the ExecutionsFailed alarm means that
+        # the pipeline itself broke, not that a sender shipped a bad file.
         INVALID_FILE: {
-            "Type": "Fail",
-            "Error": "InvalidFile",
-            "Cause": "The file broke the data contract; see failed/<path>.error.json",
+            "Type": "Succeed",
+            "Comment": "The file broke the data contract; see failed/<path>.error.json",
         },
         # Failure path: quarantine, record, notify, fail. Each step's Catch moves forward only.
         QUARANTINE: {

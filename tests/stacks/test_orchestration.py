@@ -75,8 +75,9 @@ def test_happy_path(states: dict[str, dict[str, Any]], machine: dict[str, Any]) 
     assert _resource(states["RecordSuccess"]).endswith(":states:::dynamodb:updateItem")
     assert states["RecordSuccess"]["Next"] == "Succeeded"
     assert states["Succeeded"]["Type"] == "Succeed"
-    assert states["RecordInvalid"]["Next"] == "InvalidFile"
-    assert states["InvalidFile"]["Type"] == "Fail"
+    assert states["RecordInvalid"]["Next"] == "FileRejected"
+    # A rejected file is a handled outcome, not a workflow failure (keeps ExecutionsFailed meaningful).
+    assert states["FileRejected"]["Type"] == "Succeed"
 
 
 def test_metadata_item_follows_the_interface(states: dict[str, dict[str, Any]]) -> None:
