@@ -38,10 +38,8 @@ class Outcome:
                 f"{self.rows_rejected} rejected"
             )
         else:
-            text = f"{self.rows_rejected} of {self.rows_total} rows invalid"
-            if self.rows_valid == 0:
-                text += " (no valid rows)"
-            text += " (exceeds the allowed invalid row ratio)" if self.rows_valid else ""
+            why = "no valid rows" if self.rows_valid == 0 else "above the allowed invalid row ratio"
+            text = f"{self.rows_rejected} of {self.rows_total} rows invalid ({why})"
             if self.row_errors:
                 first = self.row_errors[0]
                 text += f"; first: line {first.line}: {first.reason}"
