@@ -3,7 +3,7 @@
 Steps: generate (or reuse) the files; run every implementation once per file in a fresh
 process and check they all produce the same result (parsed values and rejected line numbers)
 — on any mismatch print the first differences and stop before reporting timings; then more
-interleaved rounds; report medians, MB/s, rows/s, peak RSS (``os.wait4`` of the child), the
+interleaved rounds; report medians, MB/s, rows/s, peak RSS (the child's own VmHWM), the
 ratios against ours, cold import times, the machine and the versions. Writes
 ``bench/results/results.md``, ``results.json`` and ``chart.png``.
 """
@@ -117,14 +117,12 @@ def run_child(impl: str, bf: BenchFile, lines: bool) -> tuple[Sample, Path]:
         cmd.append("--lines")
     if bf.variant == "clean" and impl.startswith("ours"):
         cmd.append("--strict")  # clean files go through the default, strict configuration
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=thread_env(impl))  # noqa: S603 - our own worker
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{impl} failed on {bf.path.name} (exit {proc.returncode})")
+    done = subprocess.run(cmd, cwd=ROOT, env=thread_env(impl), check=False)  # noqa: S603 - our worker
+    if done.returncode != 0:
+        raise RuntimeError(f"{impl} failed on {bf.path.name} (exit {done.returncode})")
     result = json.loads(res.read_text())
     res.unlink()
-    return Sample(result["seconds"], usage.ru_maxrss / 1024, result), out
+    return Sample(result["seconds"], result["peak_rss_mib"], result), out
 
 
 def load_output(path: Path) -> pl.DataFrame:

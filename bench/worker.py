@@ -2,17 +2,19 @@
 
 The parent sets the thread environment before starting this process, so libraries read it at
 import time. The JSON written to RESULT holds the wall time of the call alone (imports
-excluded), the counts and, with ``--lines``, the rejected line numbers. Peak RSS is taken by
-the parent from ``os.wait4``.
+excluded), the peak RSS of this process, the counts and, with ``--lines``, the rejected line
+numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import importlib
 import json
 import os
+import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -75,6 +77,20 @@ def rejected_lines(outcome: Any, rejected: str) -> list[int]:
         return sorted({int(row[col]) for row in reader})
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident set size in MiB.
+
+    ``/proc/self/status`` VmHWM belongs to the process's own address space, whereas
+    ``ru_maxrss`` (also as seen by the parent's ``wait4``) inherits the parent's peak across
+    fork + exec on Linux and so over-reports for a big parent.
+    """
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     """Run one implementation once and write its measurement as JSON."""
     parser = argparse.ArgumentParser()
@@ -109,6 +125,7 @@ def main() -> None:
         "rows_rejected": int(getattr(outcome, "rows_rejected", 0) or 0),
         "structural_error": str(getattr(outcome, "structural_error", "") or ""),
         "pid": os.getpid(),
+        "peak_rss_mib": peak_rss_mib(),
     }
     if args.lines:
         result["lines"] = rejected_lines(outcome, rejected)
