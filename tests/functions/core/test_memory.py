@@ -26,7 +26,11 @@ if sys.argv[4] == "bare":
 else:
     o = process_file(src, out, config=CoreConfig(Decimal("0.01")), rejected=out + ".rej")
     result = {"ok": o.ok, "total": o.rows_total, "rejected": o.rows_rejected}
-result["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this process's own peak; ru_maxrss would include the forking parent's pages
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
+result["rss_mib"] = (
+    int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+) / 1024
 print(json.dumps(result))
 """
 
