@@ -59,11 +59,12 @@ lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## ruff, mypy, template drif
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --framework cloudformation --directory templates --skip-download
 
 .PHONY: test
-test: lint ## Everything CI runs: lint plus the whole pytest suite (unit, template, end to end)
+# The suite includes the benchmark's agreement test (baselines vs the core), hence the bench extras.
+test: lint $(VENV)/.bench-installed ## Everything CI runs: lint plus the whole pytest suite (unit, template, end to end)
 	$(PY) -m pytest
 
 .PHONY: pytest
-pytest: $(VENV)/.installed ## Only the pytest suite (ARGS="-k name" to narrow)
+pytest: $(VENV)/.bench-installed ## Only the pytest suite (ARGS="-k name" to narrow)
 	$(PY) -m pytest $(ARGS)
 
 .PHONY: format

@@ -27,8 +27,15 @@ OUTPUT = "processed/2026/transactions.csv"
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
 
 
+@pytest.fixture(autouse=True)
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A /tmp of this test's own, so other processes' temp files cannot disturb the check."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
 def _leftovers() -> set[Path]:
-    return set(Path(tempfile.gettempdir()).glob("transform-*"))
+    return set(Path(tempfile.gettempdir()).glob("*"))
 
 
 def test_valid_file_is_transformed_exactly_and_leaves_raw(
