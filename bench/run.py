@@ -54,6 +54,8 @@ LABELS = {
     "pandas": "pandas + pyarrow reader",
     "stdlib": "stdlib csv+decimal+datetime",
 }
+# The core's duplicate-id state: a u32 row index + a 128-bit id hash per row (pipeline docstring).
+ID_SET_BYTES_PER_ROW = 20
 HANDLERS = ("functions.validation.handler", "functions.transformation.handler")
 AMOUNT_FORMAT = r"^-?[0-9]+\.[0-9]{2}$"
 TS_FORMAT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z$"
@@ -243,6 +245,16 @@ def import_times(modules: list[str], repeat: int) -> dict[str, float | None]:
     return times
 
 
+def _git_commit() -> str:
+    """Short commit of the checkout measured, flagged when functions/ or bench/ has local edits."""
+    git = ["git", "-C", str(ROOT)]
+    head_cmd = [*git, "rev-parse", "--short", "HEAD"]
+    local_cmd = [*git, "status", "--porcelain", "--", "functions", "bench"]
+    head = subprocess.run(head_cmd, capture_output=True, text=True, check=False)  # noqa: S603
+    local = subprocess.run(local_cmd, capture_output=True, text=True, check=False)  # noqa: S603
+    return head.stdout.strip() + (" (with local changes)" if local.stdout.strip() else "")
+
+
 def machine() -> dict[str, Any]:
     """CPU model, cores, RAM and library versions."""
     cpu = platform.processor() or platform.machine()
@@ -258,6 +270,7 @@ def machine() -> dict[str, Any]:
     for lib in ("polars", "duckdb", "pandas", "pyarrow", "numpy"):
         with contextlib.suppress(Exception):
             versions[lib] = __import__(lib).__version__
+    versions["commit"] = _git_commit()
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -512,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
         big = {
             "rss_5m_mib": round(five),
             "rss_20m_mib": round(s.rss_mib),
-            "id_set_growth_mib": round(15_000_000 * (10 + 16) / MIB),
+            "id_set_growth_mib": round(15_000_000 * ID_SET_BYTES_PER_ROW / MIB),
         }
         print(f"  big {bf.key} ours {s.seconds:.2f} s {s.rss_mib:.0f} MiB", flush=True)
         if not args.keep_big:
