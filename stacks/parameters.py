@@ -122,8 +122,10 @@ SPECS: Final[dict[str, dict[str, Any]]] = {
     Param.LAMBDA_ARCHITECTURE: {
         "Type": "String",
         "Default": "arm64",
-        "AllowedValues": ["arm64", "x86_64"],
-        "ConstraintDescription": "arm64 or x86_64 (must match the layer build)",
+        # tools/build_functions.py builds the layer from manylinux aarch64 wheels only: an
+        # x86_64 function would fail to import polars.
+        "AllowedValues": ["arm64"],
+        "ConstraintDescription": "arm64 (the polars layer is built for aarch64)",
         "Description": "Instruction set of both functions and the layer",
     },
     # Wiring parameters: values come from the root, never typed by a user.
