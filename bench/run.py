@@ -249,7 +249,7 @@ def _git_commit() -> str:
     """Short commit of the checkout measured, flagged when functions/ or bench/ has local edits."""
     git = ["git", "-C", str(ROOT)]
     head_cmd = [*git, "rev-parse", "--short", "HEAD"]
-    local_cmd = [*git, "status", "--porcelain", "--", "functions", "bench"]
+    local_cmd = [*git, "status", "--porcelain", "--untracked-files=no", "--", "functions", "bench"]
     head = subprocess.run(head_cmd, capture_output=True, text=True, check=False)  # noqa: S603
     local = subprocess.run(local_cmd, capture_output=True, text=True, check=False)  # noqa: S603
     return head.stdout.strip() + (" (with local changes)" if local.stdout.strip() else "")
