@@ -43,6 +43,8 @@ _DUP = "__dup"
 _LINE = "__line"
 _REASON = "__reason"
 _BATCH_ROWS = 20_000
+# rows per distinct-key hash table when looking for repeated transaction ids
+_DEDUP_PARTITION_ROWS = 2_000_000
 
 
 def validate_file(
@@ -253,22 +255,34 @@ def _trailing_nulls(columns: list[str]) -> pl.Expr:
 def _duplicate_rows(source: Path, header: Header) -> pl.Series:
     """Indexes of the rows whose trimmed transaction_id repeats an earlier row's.
 
-    A first, narrow streaming pass keeps only (row index, 128-bit hash of the id) per row:
-    20 bytes a row is the only state that grows with the file. Two independent 64-bit
-    hashes make a false match (two different ids with equal keys) a ~n^2/2^129 event.
+    A first, narrow streaming pass keeps only (row index, 128-bit hash of the id, 1-byte
+    partition) per row: 21 bytes a row is the only state that grows with the file. Two
+    independent 64-bit hashes make a false match (two different ids with equal keys) a
+    ~n^2/2^129 event. The distinct-key hash table is built one partition at a time (equal
+    keys share a partition) once there are more than 3 * _DEDUP_PARTITION_ROWS keys, so the
+    table stays about that size instead of growing with the file.
     """
     tid = pl.col("__tid")
-    key = tid.hash(0x5EED_0001).cast(pl.UInt128) * pl.lit(2**64, pl.UInt128) + tid.hash(
-        0x5EED_0002
-    ).cast(pl.UInt128)
+    low = tid.hash(0x5EED_0002)
+    key = tid.hash(0x5EED_0001).cast(pl.UInt128) * pl.lit(2**64, pl.UInt128) + low.cast(pl.UInt128)
     keys = (
         _scan(source, header)
         .select(_IDX, rules.trimmed(pl.col(_col(header.required["transaction_id"]))).alias("__tid"))
         .filter(tid != "")
-        .select(_IDX, key.alias("__key"))
+        .select(_IDX, key.alias("__key"), (low % 256).cast(pl.UInt8).alias("__part"))
         .collect(engine="streaming")
     )
-    return keys.filter(~pl.col("__key").is_first_distinct())[_IDX]
+    # below a few partitions' worth, one table costs less than the partition copies
+    parts = min(256, -(-keys.height // _DEDUP_PARTITION_ROWS))
+    if parts <= 3:
+        return keys.filter(~pl.col("__key").is_first_distinct())[_IDX]
+    repeats = [
+        keys.filter(pl.col("__part") % parts == p).filter(~pl.col("__key").is_first_distinct())[
+            _IDX
+        ]
+        for p in range(parts)
+    ]
+    return pl.concat(repeats).sort()
 
 
 def _structural_from(exc: Exception, source: Path, header: Header) -> Outcome:
