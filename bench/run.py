@@ -54,8 +54,8 @@ LABELS = {
     "pandas": "pandas + pyarrow reader",
     "stdlib": "stdlib csv+decimal+datetime",
 }
-# The core's duplicate-id state: a u32 row index + a 128-bit id hash per row (pipeline docstring).
-ID_SET_BYTES_PER_ROW = 20
+# The core's duplicate-id state: u32 row index + 128-bit id hash + u8 partition per row.
+ID_SET_BYTES_PER_ROW = 21
 HANDLERS = ("functions.validation.handler", "functions.transformation.handler")
 AMOUNT_FORMAT = r"^-?[0-9]+\.[0-9]{2}$"
 TS_FORMAT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z$"
@@ -114,6 +114,7 @@ def run_child(impl: str, bf: BenchFile, lines: bool) -> tuple[Sample, Path]:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     out = OUT_DIR / f"{impl}_{bf.path.stem}.csv"
     res = OUT_DIR / f"{impl}_{bf.path.stem}.json"
+    rejected = Path(f"{out}.rejected.csv")
     cmd = [sys.executable, "-m", "bench.worker", impl, str(bf.path), str(out), str(res)]
     if lines:
         cmd.append("--lines")
@@ -124,6 +125,7 @@ def run_child(impl: str, bf: BenchFile, lines: bool) -> tuple[Sample, Path]:
         raise RuntimeError(f"{impl} failed on {bf.path.name} (exit {done.returncode})")
     result = json.loads(res.read_text())
     res.unlink()
+    rejected.unlink(missing_ok=True)
     return Sample(result["seconds"], result["peak_rss_mib"], result), out
 
 
@@ -348,8 +350,9 @@ def targets(
             )
     if big:
         out.append(
-            f"memory growth 5M -> 20M dirty: {big['rss_5m_mib']} -> {big['rss_20m_mib']} MiB "
-            f"(+{big['rss_20m_mib'] - big['rss_5m_mib']} MiB; 15M more ids ~ {big['id_set_growth_mib']} MiB as a set)"
+            f"memory growth {big['from']} -> {big['to']}: {big['rss_5m_mib']} -> {big['rss_20m_mib']} MiB "
+            f"(+{big['rss_20m_mib'] - big['rss_5m_mib']} MiB; bare polars {big['bare_rss_5m_mib']} -> "
+            f"{big['bare_rss_20m_mib']} MiB; the id state of the extra rows is {big['id_set_growth_mib']} MiB)"
         )
     for mod, t in imports.items():
         if mod in HANDLERS:
@@ -456,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also 20M rows (ours only, one run) for the memory-growth check",
     )
+    parser.add_argument("--big-rows", type=int, default=20_000_000, help=argparse.SUPPRESS)
     parser.add_argument(
         "--keep-big", action="store_true", help="keep the 20M-row file in bench/data/"
     )
@@ -508,26 +512,31 @@ def main(argv: list[str] | None = None) -> int:
 
     big = None
     if args.big and "ours" in impls:
-        bf = BenchFile(20_000_000, "dirty", generate(20_000_000, "dirty"))
+        bf = BenchFile(args.big_rows, "dirty", generate(args.big_rows, "dirty"))
         print(f"file {bf.key}: {bf.path.name} {bf.mb:.0f} MB", flush=True)
-        s, out = run_child("ours", bf, lines=False)
-        out.unlink(missing_ok=True)
-        samples[bf.key] = {"ours": [s]}
+        samples[bf.key] = {}
+        for impl in ("ours", "bare-polars"):
+            s, out = run_child(impl, bf, lines=False)
+            out.unlink(missing_ok=True)
+            Path(f"{out}.rejected.csv").unlink(missing_ok=True)
+            samples[bf.key][impl] = [s]
+            print(f"  big {bf.key} {impl} {s.seconds:.2f} s {s.rss_mib:.0f} MiB", flush=True)
         files.append(bf)
-        five = next(
-            (
-                max(x.rss_mib for x in samples[f.key]["ours"])
-                for f in files
-                if f.rows == 5_000_000 and f.variant == "dirty"
-            ),
-            0.0,
-        )
+
+        base = max((f for f in files if f.variant == "dirty" and f is not bf), key=lambda f: f.rows)
+
+        def peak(f: BenchFile, impl: str) -> int:
+            return round(max((x.rss_mib for x in samples[f.key].get(impl, [])), default=0.0))
+
         big = {
-            "rss_5m_mib": round(five),
-            "rss_20m_mib": round(s.rss_mib),
-            "id_set_growth_mib": round(15_000_000 * ID_SET_BYTES_PER_ROW / MIB),
+            "rss_5m_mib": peak(base, "ours"),
+            "rss_20m_mib": peak(bf, "ours"),
+            "bare_rss_5m_mib": peak(base, "bare-polars"),
+            "bare_rss_20m_mib": peak(bf, "bare-polars"),
+            "id_set_growth_mib": round((bf.rows - base.rows) * ID_SET_BYTES_PER_ROW / MIB),
+            "from": base.key,
+            "to": bf.key,
         }
-        print(f"  big {bf.key} ours {s.seconds:.2f} s {s.rss_mib:.0f} MiB", flush=True)
         if not args.keep_big:
             bf.path.unlink()  # 1.4 GB: keep bench/data/ small
 
