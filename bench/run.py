@@ -218,6 +218,16 @@ def verify(bf: BenchFile, impls: list[str]) -> tuple[dict[str, Sample], list[str
     return samples, problems
 
 
+# What the Lambda runtime sets and libraries look at while importing: the X-Ray SDK, for one,
+# builds a centralized-sampling client (two botocore clients, ~0.15 s) unless it sees Lambda.
+LAMBDA_ENV = {
+    "LAMBDA_TASK_ROOT": "/var/task",
+    "AWS_LAMBDA_FUNCTION_NAME": "bench-import",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
 def import_times(modules: list[str], repeat: int) -> dict[str, float | None]:
     """Median cold import time of each module in fresh single-threaded interpreters (None: absent)."""
     times: dict[str, float | None] = {}
@@ -235,7 +245,7 @@ def import_times(modules: list[str], repeat: int) -> dict[str, float | None]:
             out = subprocess.run(  # noqa: S603 - our own interpreter
                 [sys.executable, "-c", code],
                 cwd=ROOT,
-                env=thread_env("ours"),
+                env={**thread_env("ours"), **LAMBDA_ENV},
                 capture_output=True,
                 text=True,
                 check=False,

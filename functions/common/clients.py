@@ -8,6 +8,11 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+# What the X-Ray tracer patches: only the AWS SDK these functions call. Powertools' default
+# patches every library the X-Ray SDK knows (requests, sqlite3, httpx, ...), importing each one
+# at cold start for calls the functions never make.
+TRACED_MODULES = ("botocore",)
+
 # Standard retry mode: exponential backoff with jitter on throttling and transient errors.
 _CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=60

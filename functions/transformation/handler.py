@@ -16,7 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common import s3
-from functions.common.clients import client
+from functions.common.clients import TRACED_MODULES, client
 from functions.common.config import TransformationSettings
 from functions.common.events import (
     MAX_MESSAGE_BYTES,
@@ -28,7 +28,7 @@ from functions.common.events import (
 from functions.core import process_file
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CsvEtl"))
 
 _COUNTS = ("rows_total", "rows_valid", "rows_rejected")

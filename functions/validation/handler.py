@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from functions.common import notify, s3
-from functions.common.clients import client
+from functions.common.clients import TRACED_MODULES, client
 from functions.common.config import ValidationSettings
 from functions.common.events import (
     MAX_CAUSE_BYTES,
@@ -34,7 +34,7 @@ from functions.common.naming import execution_name
 from functions.core import Outcome, validate_file
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CsvEtl"))
 
 
