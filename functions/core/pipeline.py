@@ -1,10 +1,17 @@
-"""validate_file / process_file: two streaming polars passes over the file.
+"""validate_file / process_file: streaming polars passes over the file.
 
-1. A narrow pass hashes the transaction ids to find the duplicate rows (the only state
-   that grows with the file: 20 bytes a row).
-2. The main pass computes, per row, the normalized required columns and a validity flag;
-   its batches go to the output (valid rows, transformed) and to small Arrow files
-   (rejected rows, raw) while counts accumulate.
+Duplicate transaction ids need the whole file: their state is (row index, 128-bit hash of
+the id) per row, 21 bytes a row, the only state that grows with the file.
+
+- Strict mode (no invalid row tolerated): one pass. It emits the id hashes along with its
+  batches and duplicates are decided after it: none (the usual case) leaves the output
+  final; any fails the file, so only the counts and the first row errors are completed.
+- Tolerant mode: a narrow first pass hashes the ids to find the duplicate rows, so the
+  main pass knows them (its output is kept even when there are duplicates).
+
+The main pass computes, per row, the normalized required columns and a validity flag;
+its batches go to the output (valid rows, transformed) and to small Arrow files
+(rejected rows, raw) while counts accumulate.
 Reasons and line numbers are then derived from the rejected rows only, and the output is
 renamed into place only when the file is accepted.
 """
@@ -135,10 +142,14 @@ def _run_checked(
     req = {name: _col(i) for name, i in header.required.items()}
     zone = config.source_timezone
     lf = _scan(source, header)
-    try:
-        duplicates = _duplicate_rows(source, header)
-    except pl.exceptions.PolarsError as exc:
-        return _structural_from(exc, source, header)
+    # strict: duplicates are decided after the main pass, from the id keys it emits
+    strict = not config.max_invalid_row_ratio
+    duplicates = pl.Series(_IDX, [], pl.UInt32)
+    if not strict:
+        try:
+            duplicates = _duplicate_rows(source, header)
+        except pl.exceptions.PolarsError as exc:
+            return _structural_from(exc, source, header)
     lf = lf.with_columns(
         rules.trimmed(pl.col(req["transaction_id"])).alias("__tid"),
         rules.trimmed(pl.col(req["customer_id"])).alias("__cid"),
@@ -174,6 +185,7 @@ def _run_checked(
         *raw,
         *replaced.values(),
         _trailing_nulls(raw).alias("__trailing"),
+        *(_id_key("__tid") if strict else []),
     )
     out_columns = [pl.col(replaced.get(c, c)).alias(c) for c in raw]
     out_tmp = scratch / "output.csv"
@@ -184,6 +196,7 @@ def _run_checked(
             out_names.append(canonical or name)
         out_tmp.write_bytes(_header_line(out_names))
     rejected_parts: list[Path] = []
+    key_parts: list[pl.DataFrame] = []
     stats = {"total": 0, "rejected": 0, "trailing": 0, "max_trailing": 0}
     try:
         with contextlib.ExitStack() as stack:
@@ -196,6 +209,10 @@ def _run_checked(
                 trailing = batch["__trailing"]
                 stats["trailing"] += int(trailing.sum())
                 stats["max_trailing"] = max(stats["max_trailing"], cast(int, trailing.max() or 0))
+                if strict:
+                    key_parts.append(
+                        batch.select(_IDX, "__key", "__part").filter(pl.col("__key").is_not_null())
+                    )
                 if handle is not None and stats["rejected"] and not config.max_invalid_row_ratio:
                     handle = None  # strict and already failed: no output will be kept
                 if handle is not None and n_bad < batch.height:
@@ -218,6 +235,16 @@ def _run_checked(
             return _structural(message)
     if total == 0:
         return _structural("the file has a header but no data rows")
+    if key_parts:
+        keys = pl.concat(key_parts)
+        key_parts.clear()
+        duplicates = _repeats(keys)
+        del keys
+        if len(duplicates):
+            # strict: the file fails; count the duplicates and gather the first rejected rows
+            n_rejected, rejected_parts = _add_duplicates(
+                source, header, scratch, rejected_parts, duplicates, n_rejected
+            )
     n_valid = total - n_rejected
     ok = n_valid >= 1 and Decimal(n_rejected) <= config.max_invalid_row_ratio * total
     errors: tuple[RowError, ...] = ()
@@ -252,26 +279,45 @@ def _trailing_nulls(columns: list[str]) -> pl.Expr:
     return count
 
 
+def _id_key(tid_column: str) -> list[pl.Expr]:
+    """`__key` (128-bit hash of the trimmed id, null when empty) and `__part` (1 byte).
+
+    Two independent 64-bit hashes make a false match (two different ids with equal keys) a
+    ~n^2/2^129 event; `__part` (the low byte) splits the keys for `_repeats`.
+    """
+    tid = pl.col(tid_column)
+    low = tid.hash(0x5EED_0002)
+    key = tid.hash(0x5EED_0001).cast(pl.UInt128) * pl.lit(2**64, pl.UInt128) + low.cast(pl.UInt128)
+    present = tid != ""
+    return [
+        pl.when(present).then(key).alias("__key"),
+        pl.when(present).then((low % 256).cast(pl.UInt8)).alias("__part"),
+    ]
+
+
 def _duplicate_rows(source: Path, header: Header) -> pl.Series:
     """Indexes of the rows whose trimmed transaction_id repeats an earlier row's.
 
-    A first, narrow streaming pass keeps only (row index, 128-bit hash of the id, 1-byte
-    partition) per row: 21 bytes a row is the only state that grows with the file. Two
-    independent 64-bit hashes make a false match (two different ids with equal keys) a
-    ~n^2/2^129 event. The distinct-key hash table is built one partition at a time (equal
-    keys share a partition) once there are more than 3 * _DEDUP_PARTITION_ROWS keys, so the
-    table stays about that size instead of growing with the file.
+    A first, narrow streaming pass keeps only (row index, key, partition) per row: 21 bytes
+    a row is the only state that grows with the file.
     """
-    tid = pl.col("__tid")
-    low = tid.hash(0x5EED_0002)
-    key = tid.hash(0x5EED_0001).cast(pl.UInt128) * pl.lit(2**64, pl.UInt128) + low.cast(pl.UInt128)
     keys = (
         _scan(source, header)
         .select(_IDX, rules.trimmed(pl.col(_col(header.required["transaction_id"]))).alias("__tid"))
-        .filter(tid != "")
-        .select(_IDX, key.alias("__key"), (low % 256).cast(pl.UInt8).alias("__part"))
+        .select(_IDX, *_id_key("__tid"))
+        .filter(pl.col("__key").is_not_null())
         .collect(engine="streaming")
     )
+    return _repeats(keys)
+
+
+def _repeats(keys: pl.DataFrame) -> pl.Series:
+    """Sorted `_IDX` of the rows (in `_IDX` order) whose `__key` an earlier row has.
+
+    The distinct-key hash table is built one partition at a time (equal keys share a
+    partition) once there are more than 3 * _DEDUP_PARTITION_ROWS keys, so the table stays
+    about that size instead of growing with the file.
+    """
     # below a few partitions' worth, one table costs less than the partition copies
     parts = min(256, -(-keys.height // _DEDUP_PARTITION_ROWS))
     if parts <= 3:
@@ -283,6 +329,60 @@ def _duplicate_rows(source: Path, header: Header) -> pl.Series:
         for p in range(parts)
     ]
     return pl.concat(repeats).sort()
+
+
+def _add_duplicates(
+    source: Path,
+    header: Header,
+    scratch: Path,
+    rejected_ipc: list[Path],
+    duplicates: pl.Series,
+    n_rejected: int,
+) -> tuple[int, list[Path]]:
+    """Strict mode, duplicates found after the pass: the rejected count including them, and
+    one Arrow file holding the first MAX_REPORTED_ROW_ERRORS rejected rows, `_DUP` set.
+
+    A duplicate row that was otherwise valid is not among the rejected rows: the few needed
+    for the report are read again from the start of the file (up to the last one only).
+    """
+    raw = [_col(i) for i in range(len(header.names))]
+    invalid = (
+        pl.scan_ipc(rejected_ipc).select(_IDX).collect()[_IDX]
+        if rejected_ipc
+        else duplicates.clear()
+    )
+    only_dup = duplicates.filter(~duplicates.is_in(invalid.implode()))
+    first = (
+        pl.concat([invalid.head(MAX_REPORTED_ROW_ERRORS), duplicates.head(MAX_REPORTED_ROW_ERRORS)])
+        .unique()
+        .sort()
+        .head(MAX_REPORTED_ROW_ERRORS)
+    )
+    frames = []
+    if rejected_ipc:
+        frames.append(
+            pl.scan_ipc(rejected_ipc)
+            .filter(pl.col(_IDX).is_in(first.implode()))
+            .select(_IDX, *raw)
+            .collect()
+        )
+    fetch = first.filter(first.is_in(only_dup.implode()))
+    if len(fetch):
+        frames.append(
+            _scan(source, header)
+            .head(cast(int, fetch.max()) + 1)
+            .filter(pl.col(_IDX).is_in(fetch.implode()))
+            .select(_IDX, *raw)
+            .collect(engine="streaming")
+        )
+    rows = (
+        pl.concat(frames)
+        .sort(_IDX)
+        .with_columns(pl.col(_IDX).is_in(duplicates.implode()).alias(_DUP))
+    )
+    part = scratch / "rejected-first.arrow"
+    rows.write_ipc(part)
+    return n_rejected + len(only_dup), [part]
 
 
 def _structural_from(exc: Exception, source: Path, header: Header) -> Outcome:
