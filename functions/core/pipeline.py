@@ -321,14 +321,18 @@ def _repeats(keys: pl.DataFrame) -> pl.Series:
     # below a few partitions' worth, one table costs less than the partition copies
     parts = min(256, -(-keys.height // _DEDUP_PARTITION_ROWS))
     if parts <= 3:
-        return keys.filter(~pl.col("__key").is_first_distinct())[_IDX]
-    repeats = [
-        keys.filter(pl.col("__part") % parts == p).filter(~pl.col("__key").is_first_distinct())[
-            _IDX
-        ]
-        for p in range(parts)
-    ]
+        return _first_repeats(keys)
+    repeats = [_first_repeats(keys.filter(pl.col("__part") % parts == p)) for p in range(parts)]
     return pl.concat(repeats).sort()
+
+
+def _first_repeats(keys: pl.DataFrame) -> pl.Series:
+    """`_IDX` of the rows whose `__key` an earlier row of `keys` has."""
+    # counting distinct keys is ~3x cheaper than is_first_distinct's hash table: when all
+    # keys differ (the usual case) there is no repeat to locate
+    if keys["__key"].n_unique() == keys.height:
+        return keys[_IDX].clear()
+    return keys.filter(~pl.col("__key").is_first_distinct())[_IDX]
 
 
 def _add_duplicates(
