@@ -109,7 +109,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
     for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         monkeypatch.delenv(name, raising=False)
     client.cache_clear()  # clients are per container; each test is a new container
-    with mock_aws():
+    # Pinned rather than inherited: moto's config is process-global, and the e2e emulator
+    # turns on state machine execution for its own run.
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": False}}):
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET)
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})

@@ -73,8 +73,9 @@ def test_duplicate_s3_event_starts_nothing_new(aws: Aws, context: FakeLambdaCont
     aws.sfn.stop_execution(executionArn=execution["executionArn"])
     result = lambda_handler(event, context)
 
-    assert result == {"started": 0, "already_started": 1, "ignored": 0}
-    assert len(aws.executions()) == 1
+    executions = aws.executions()
+    assert result == {"started": 0, "already_started": 1, "ignored": 0}, executions
+    assert len(executions) == 1
 
 
 def test_url_encoded_key_is_decoded(aws: Aws, context: FakeLambdaContext) -> None:
