@@ -137,11 +137,11 @@ def timestamp_stages(src: str, out: str, source_timezone: str, *, as_text: bool 
         )
     )
     # the fraction digits sit between the '.' and the offset; beyond 6 they are truncated
-    micros = (
-        tail.str.slice(1, (offset_start - 1).clip(0, 6))
-        .str.pad_end(6, "0")
-        .cast(pl.Int64, strict=False)
-    )
+    # (the digits as an integer) * 10^(6 - count): no padded string; no digits means 0
+    digits = (offset_start - 1).clip(0, 6)
+    micros = tail.str.slice(1, digits).cast(pl.Int64, strict=False).fill_null(0) * pl.lit(
+        10, pl.Int64
+    ).pow((6 - digits).cast(pl.UInt32))
     seconds = (
         v.str.slice(11, 2).cast(pl.Int64, strict=False) * 3600
         + v.str.slice(14, 2).cast(pl.Int64, strict=False) * 60
