@@ -328,9 +328,9 @@ def _repeats(keys: pl.DataFrame) -> pl.Series:
 
 def _first_repeats(keys: pl.DataFrame) -> pl.Series:
     """`_IDX` of the rows whose `__key` an earlier row of `keys` has."""
-    # counting distinct keys is ~3x cheaper than is_first_distinct's hash table: when all
-    # keys differ (the usual case) there is no repeat to locate
-    if keys["__key"].n_unique() == keys.height:
+    # counting distinct low halves is ~6x cheaper than is_first_distinct's hash table: when
+    # they all differ, so do the keys (the usual case) and there is no repeat to locate
+    if keys["__key"].cast(pl.UInt64, wrap_numerical=True).n_unique() == keys.height:
         return keys[_IDX].clear()
     return keys.filter(~pl.col("__key").is_first_distinct())[_IDX]
 
