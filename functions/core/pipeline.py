@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import dataclasses
 import io
 import os
 import tempfile
@@ -53,8 +52,6 @@ _REASON = "__reason"
 _BATCH_ROWS = 20_000
 # rows per distinct-key hash table when looking for repeated transaction ids
 _DEDUP_PARTITION_ROWS = 2_000_000
-# tolerant mode: rows at the start of the file checked for repeated ids (see _run_checked)
-_PROBE_ROWS = 20_000
 
 
 def validate_file(
@@ -142,90 +139,17 @@ def _run_checked(
     scratch: Path,
     rejected: str | Path | None,
 ) -> Outcome:
-    strict = not config.max_invalid_row_ratio
-    try:
-        # Duplicates are decided after the pass, from the id keys it emits. Tolerant mode
-        # keeps its output even with duplicates, so they must be known before the pass that
-        # writes it: when the first rows already repeat an id (likely more to come), the
-        # narrow id pass finds them first; when only later ones do, the main pass runs again.
-        known = None
-        if not strict and _repeats_early(source, header):
-            known = _duplicate_rows(source, header)
-        run = _main_pass(source, output, header, config, scratch, known)
-        if not strict and known is None and len(run.duplicates):
-            for part in run.rejected_parts:
-                part.unlink(missing_ok=True)
-            run = _main_pass(source, output, header, config, scratch, run.duplicates)
-    except pl.exceptions.PolarsError as exc:
-        return _structural_from(exc, source, header)
-    total, n_rejected, rejected_parts = run.total, run.rejected, run.rejected_parts
-    # polars pads short rows with nulls: only rows ending in null fields can be short ones
-    if run.trailing and may_have_short_rows(source, header, total, run.trailing, run.max_trailing):
-        message = find_structural_error(source, header)
-        if message is not None:
-            return _structural(message)
-    if total == 0:
-        return _structural("the file has a header but no data rows")
-    if strict and len(run.duplicates):
-        # the file fails: count the duplicates and gather the first rejected rows
-        n_rejected, rejected_parts = _add_duplicates(
-            source, header, scratch, rejected_parts, run.duplicates, n_rejected
-        )
-    n_valid = total - n_rejected
-    ok = n_valid >= 1 and Decimal(n_rejected) <= config.max_invalid_row_ratio * total
-    errors: tuple[RowError, ...] = ()
-    if n_rejected:
-        errors = _row_errors(
-            source,
-            header,
-            config,
-            rejected_parts,
-            total,
-            write_to=(Path(rejected) if ok and rejected is not None else None),
-        )
-    if ok and output is not None:
-        (scratch / "output.csv").replace(output)
-    return Outcome(
-        ok=ok,
-        rows_total=total,
-        rows_valid=n_valid,
-        rows_rejected=n_rejected,
-        structural_error=None,
-        row_errors=errors,
-    )
-
-
-@dataclasses.dataclass
-class _Pass:
-    """Counts and rejected-row files of one main pass, and the duplicate rows it knew or found."""
-
-    total: int = 0
-    rejected: int = 0
-    trailing: int = 0
-    max_trailing: int = 0
-    rejected_parts: list[Path] = dataclasses.field(default_factory=list)
-    duplicates: pl.Series = dataclasses.field(
-        default_factory=lambda: pl.Series(_IDX, [], pl.UInt32)
-    )
-
-
-def _main_pass(
-    source: Path,
-    output: Path | None,
-    header: Header,
-    config: CoreConfig,
-    scratch: Path,
-    known: pl.Series | None,
-) -> _Pass:
-    """Validate (and transform into scratch/output.csv) every row in one streaming pass.
-
-    `known`: the duplicate rows, or None to find them after the pass from the id keys it
-    collects (`_Pass.duplicates`; the rows are then validated as if unique).
-    """
     req = {name: _col(i) for name, i in header.required.items()}
     zone = config.source_timezone
     lf = _scan(source, header)
-    duplicates = known if known is not None else pl.Series(_IDX, [], pl.UInt32)
+    # strict: duplicates are decided after the main pass, from the id keys it emits
+    strict = not config.max_invalid_row_ratio
+    duplicates = pl.Series(_IDX, [], pl.UInt32)
+    if not strict:
+        try:
+            duplicates = _duplicate_rows(source, header)
+        except pl.exceptions.PolarsError as exc:
+            return _structural_from(exc, source, header)
     lf = lf.with_columns(
         rules.trimmed(pl.col(req["transaction_id"])).alias("__tid"),
         rules.trimmed(pl.col(req["customer_id"])).alias("__cid"),
@@ -261,7 +185,7 @@ def _main_pass(
         *raw,
         *replaced.values(),
         _trailing_nulls(raw).alias("__trailing"),
-        *(_id_key("__tid") if known is None else []),
+        *(_id_key("__tid") if strict else []),
     )
     out_columns = [pl.col(replaced.get(c, c)).alias(c) for c in raw]
     out_tmp = scratch / "output.csv"
@@ -271,36 +195,78 @@ def _main_pass(
             canonical = next((k for k, v in header.required.items() if v == i), None)
             out_names.append(canonical or name)
         out_tmp.write_bytes(_header_line(out_names))
-    run = _Pass(duplicates=duplicates)
+    rejected_parts: list[Path] = []
     key_parts: list[pl.DataFrame] = []
-    with contextlib.ExitStack() as stack:
-        handle = stack.enter_context(out_tmp.open("ab")) if output is not None else None
-        for batch in stream.collect_batches(chunk_size=_BATCH_ROWS, engine="streaming"):
-            is_valid = batch["__valid"]
-            n_bad = batch.height - int(is_valid.sum())
-            run.total += batch.height
-            run.rejected += n_bad
-            trailing = batch["__trailing"]
-            run.trailing += int(trailing.sum())
-            run.max_trailing = max(run.max_trailing, cast(int, trailing.max() or 0))
-            if known is None:
-                key_parts.append(
-                    batch.select(_IDX, "__key", "__part").filter(pl.col("__key").is_not_null())
-                )
-            if handle is not None and run.rejected and not config.max_invalid_row_ratio:
-                handle = None  # strict and already failed: no output will be kept
-            if handle is not None and n_bad < batch.height:
-                batch.filter(is_valid).select(out_columns).write_csv(handle, include_header=False)
-            if n_bad:
-                tag = "k" if known is not None else "u"  # a second pass never reuses names
-                part = scratch / f"rejected-{tag}-{len(run.rejected_parts):06d}.arrow"
-                batch.filter(~is_valid).select(_IDX, *raw, _DUP).write_ipc(part)
-                run.rejected_parts.append(part)
+    stats = {"total": 0, "rejected": 0, "trailing": 0, "max_trailing": 0}
+    try:
+        with contextlib.ExitStack() as stack:
+            handle = stack.enter_context(out_tmp.open("ab")) if output is not None else None
+            for batch in stream.collect_batches(chunk_size=_BATCH_ROWS, engine="streaming"):
+                is_valid = batch["__valid"]
+                n_bad = batch.height - int(is_valid.sum())
+                stats["total"] += batch.height
+                stats["rejected"] += n_bad
+                trailing = batch["__trailing"]
+                stats["trailing"] += int(trailing.sum())
+                stats["max_trailing"] = max(stats["max_trailing"], cast(int, trailing.max() or 0))
+                if strict:
+                    key_parts.append(
+                        batch.select(_IDX, "__key", "__part").filter(pl.col("__key").is_not_null())
+                    )
+                if handle is not None and stats["rejected"] and not config.max_invalid_row_ratio:
+                    handle = None  # strict and already failed: no output will be kept
+                if handle is not None and n_bad < batch.height:
+                    batch.filter(is_valid).select(out_columns).write_csv(
+                        handle, include_header=False
+                    )
+                if n_bad:
+                    part = scratch / f"rejected-{len(rejected_parts):06d}.arrow"
+                    batch.filter(~is_valid).select(_IDX, *raw, _DUP).write_ipc(part)
+                    rejected_parts.append(part)
+    except pl.exceptions.PolarsError as exc:
+        return _structural_from(exc, source, header)
+    total, n_rejected = stats["total"], stats["rejected"]
+    # polars pads short rows with nulls: only rows ending in null fields can be short ones
+    if stats["trailing"] and may_have_short_rows(
+        source, header, total, stats["trailing"], stats["max_trailing"]
+    ):
+        message = find_structural_error(source, header)
+        if message is not None:
+            return _structural(message)
+    if total == 0:
+        return _structural("the file has a header but no data rows")
     if key_parts:
         keys = pl.concat(key_parts)
         key_parts.clear()
-        run.duplicates = _repeats(keys)
-    return run
+        duplicates = _repeats(keys)
+        del keys
+        if len(duplicates):
+            # strict: the file fails; count the duplicates and gather the first rejected rows
+            n_rejected, rejected_parts = _add_duplicates(
+                source, header, scratch, rejected_parts, duplicates, n_rejected
+            )
+    n_valid = total - n_rejected
+    ok = n_valid >= 1 and Decimal(n_rejected) <= config.max_invalid_row_ratio * total
+    errors: tuple[RowError, ...] = ()
+    if n_rejected:
+        errors = _row_errors(
+            source,
+            header,
+            config,
+            rejected_parts,
+            total,
+            write_to=(Path(rejected) if ok and rejected is not None else None),
+        )
+    if ok and output is not None:
+        out_tmp.replace(output)
+    return Outcome(
+        ok=ok,
+        rows_total=total,
+        rows_valid=n_valid,
+        rows_rejected=n_rejected,
+        structural_error=None,
+        row_errors=errors,
+    )
 
 
 def _trailing_nulls(columns: list[str]) -> pl.Expr:
@@ -313,20 +279,22 @@ def _trailing_nulls(columns: list[str]) -> pl.Expr:
     return count
 
 
-def _id_key(tid_column: str) -> list[pl.Expr]:
-    """`__key` (128-bit hash of the trimmed id, null when empty) and `__part` (1 byte).
+def _key_columns(tid_column: str) -> list[pl.Expr]:
+    """`__key`: 128-bit hash of the trimmed id; `__part`: its low byte (see `_repeats`).
 
     Two independent 64-bit hashes make a false match (two different ids with equal keys) a
-    ~n^2/2^129 event; `__part` (the low byte) splits the keys for `_repeats`.
+    ~n^2/2^129 event.
     """
     tid = pl.col(tid_column)
     low = tid.hash(0x5EED_0002)
     key = tid.hash(0x5EED_0001).cast(pl.UInt128) * pl.lit(2**64, pl.UInt128) + low.cast(pl.UInt128)
-    present = tid != ""
-    return [
-        pl.when(present).then(key).alias("__key"),
-        pl.when(present).then((low % 256).cast(pl.UInt8)).alias("__part"),
-    ]
+    return [key.alias("__key"), (low % 256).cast(pl.UInt8).alias("__part")]
+
+
+def _id_key(tid_column: str) -> list[pl.Expr]:
+    """`_key_columns`, null where the id is empty."""
+    present = pl.col(tid_column) != ""
+    return [pl.when(present).then(e).alias(e.meta.output_name()) for e in _key_columns(tid_column)]
 
 
 def _duplicate_rows(source: Path, header: Header) -> pl.Series:
@@ -338,27 +306,14 @@ def _duplicate_rows(source: Path, header: Header) -> pl.Series:
     keys = (
         _scan(source, header)
         .select(_IDX, rules.trimmed(pl.col(_col(header.required["transaction_id"]))).alias("__tid"))
-        .select(_IDX, *_id_key("__tid"))
-        .filter(pl.col("__key").is_not_null())
+        .filter(pl.col("__tid") != "")
+        .select(_IDX, *_key_columns("__tid"))
         .collect(engine="streaming")
     )
-    return _repeats(keys)
+    return _repeats(keys, distinct_check=False)
 
 
-def _repeats_early(source: Path, header: Header) -> bool:
-    """Whether an id repeats within the first _PROBE_ROWS rows (the reader stops there)."""
-    keys = (
-        _scan(source, header)
-        .head(_PROBE_ROWS)
-        .select(_IDX, rules.trimmed(pl.col(_col(header.required["transaction_id"]))).alias("__tid"))
-        .select(_IDX, *_id_key("__tid"))
-        .filter(pl.col("__key").is_not_null())
-        .collect(engine="streaming")
-    )
-    return len(_first_repeats(keys)) > 0
-
-
-def _repeats(keys: pl.DataFrame) -> pl.Series:
+def _repeats(keys: pl.DataFrame, *, distinct_check: bool = True) -> pl.Series:
     """Sorted `_IDX` of the rows (in `_IDX` order) whose `__key` an earlier row has.
 
     The distinct-key hash table is built one partition at a time (equal keys share a
@@ -368,16 +323,21 @@ def _repeats(keys: pl.DataFrame) -> pl.Series:
     # below a few partitions' worth, one table costs less than the partition copies
     parts = min(256, -(-keys.height // _DEDUP_PARTITION_ROWS))
     if parts <= 3:
-        return _first_repeats(keys)
-    repeats = [_first_repeats(keys.filter(pl.col("__part") % parts == p)) for p in range(parts)]
+        return _first_repeats(keys, distinct_check)
+    repeats = [
+        _first_repeats(keys.filter(pl.col("__part") % parts == p), distinct_check)
+        for p in range(parts)
+    ]
     return pl.concat(repeats).sort()
 
 
-def _first_repeats(keys: pl.DataFrame) -> pl.Series:
+def _first_repeats(keys: pl.DataFrame, distinct_check: bool = True) -> pl.Series:
     """`_IDX` of the rows whose `__key` an earlier row of `keys` has."""
     # counting distinct low halves is ~6x cheaper than is_first_distinct's hash table: when
     # they all differ, so do the keys (the usual case) and there is no repeat to locate
-    if keys["__key"].cast(pl.UInt64, wrap_numerical=True).n_unique() == keys.height:
+    if distinct_check and keys["__key"].cast(pl.UInt64, wrap_numerical=True).n_unique() == (
+        keys.height
+    ):
         return keys[_IDX].clear()
     return keys.filter(~pl.col("__key").is_first_distinct())[_IDX]
 
