@@ -3,14 +3,9 @@
 from troposphere import GetAtt, s3
 
 from stacks import policies
-from stacks.base import Stack, lint_metadata, tags
+from stacks.base import Stack, lint_metadata
+from stacks.buckets import housekeeping_rule, private_bucket
 from stacks.names import Output
-from stacks.storage import (
-    ABORT_MULTIPART_DAYS,
-    NONCURRENT_VERSION_DAYS,
-    public_access_block,
-    sse_s3,
-)
 
 
 class BootstrapStack(Stack):
@@ -22,32 +17,10 @@ class BootstrapStack(Stack):
     def build(self) -> None:
         """The bucket, its TLS-only policy and its name output."""
         bucket = self.template.add_resource(
-            s3.Bucket(
+            # Deployed stacks reference these objects (layer and function code): retained.
+            private_bucket(
                 "ArtifactsBucket",
-                BucketEncryption=sse_s3(),
-                VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
-                PublicAccessBlockConfiguration=public_access_block(),
-                OwnershipControls=s3.OwnershipControls(
-                    Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-                ),
-                LifecycleConfiguration=s3.LifecycleConfiguration(
-                    Rules=[
-                        s3.LifecycleRule(
-                            Id="expire-superseded-artifacts",
-                            Status="Enabled",
-                            NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(
-                                NoncurrentDays=NONCURRENT_VERSION_DAYS
-                            ),
-                            AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(
-                                DaysAfterInitiation=ABORT_MULTIPART_DAYS
-                            ),
-                        )
-                    ]
-                ),
-                Tags=tags(),
-                # Deployed stacks reference these objects (layer and function code).
-                DeletionPolicy="Retain",
-                UpdateReplacePolicy="Retain",
+                [housekeeping_rule("expire-superseded-artifacts")],
                 Metadata=lint_metadata(
                     checkov={
                         "CKV_AWS_18": "Holds only content-addressed build outputs reproducible "

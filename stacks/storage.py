@@ -6,40 +6,16 @@ from troposphere import GetAtt, Sub, s3
 from troposphere import awslambda as lambda_
 
 from stacks import policies
-from stacks.base import Stack, lint_metadata, tags
+from stacks.base import Stack, lint_metadata
+from stacks.buckets import housekeeping_rule, private_bucket
 from stacks.names import PROCESSED_PREFIX, RAW_PREFIX, Output, Param
 
 GLACIER_AFTER_DAYS = 90
 # S3 does not transition objects under 128 KB by default; an explicit size filter overrides
 # that default, so every non-empty processed CSV moves to Glacier.
 TRANSITION_MIN_OBJECT_BYTES = "0"
-NONCURRENT_VERSION_DAYS = 30
-ABORT_MULTIPART_DAYS = 7
 ACCESS_LOG_DAYS = 365
 ACCESS_LOG_PREFIX = "data-bucket/"
-
-
-def public_access_block() -> s3.PublicAccessBlockConfiguration:
-    """All four public-access blocks on."""
-    return s3.PublicAccessBlockConfiguration(
-        BlockPublicAcls=True,
-        BlockPublicPolicy=True,
-        IgnorePublicAcls=True,
-        RestrictPublicBuckets=True,
-    )
-
-
-def sse_s3() -> s3.BucketEncryption:
-    """Default encryption with S3-managed keys (SSE-S3)."""
-    return s3.BucketEncryption(
-        ServerSideEncryptionConfiguration=[
-            s3.ServerSideEncryptionRule(
-                ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
-                    SSEAlgorithm="AES256"
-                )
-            )
-        ]
-    )
 
 
 class StorageStack(Stack):
@@ -64,44 +40,26 @@ class StorageStack(Stack):
             )
         )
         bucket = self.template.add_resource(
-            s3.Bucket(
+            private_bucket(
                 "DataBucket",
+                [
+                    s3.LifecycleRule(
+                        Id="processed-to-glacier",
+                        Status="Enabled",
+                        Prefix=PROCESSED_PREFIX,
+                        ObjectSizeGreaterThan=TRANSITION_MIN_OBJECT_BYTES,
+                        Transitions=[
+                            s3.LifecycleRuleTransition(
+                                StorageClass="GLACIER", TransitionInDays=GLACIER_AFTER_DAYS
+                            )
+                        ],
+                    ),
+                    housekeeping_rule("expire-noncurrent-versions", ExpiredObjectDeleteMarker=True),
+                ],
                 DependsOn=[permission.title],
                 BucketName=self.bucket_name,
-                BucketEncryption=sse_s3(),
-                VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
-                PublicAccessBlockConfiguration=public_access_block(),
-                OwnershipControls=s3.OwnershipControls(
-                    Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-                ),
                 LoggingConfiguration=s3.LoggingConfiguration(
                     DestinationBucketName=log_bucket.ref(), LogFilePrefix=ACCESS_LOG_PREFIX
-                ),
-                LifecycleConfiguration=s3.LifecycleConfiguration(
-                    Rules=[
-                        s3.LifecycleRule(
-                            Id="processed-to-glacier",
-                            Status="Enabled",
-                            Prefix=PROCESSED_PREFIX,
-                            ObjectSizeGreaterThan=TRANSITION_MIN_OBJECT_BYTES,
-                            Transitions=[
-                                s3.LifecycleRuleTransition(
-                                    StorageClass="GLACIER", TransitionInDays=GLACIER_AFTER_DAYS
-                                )
-                            ],
-                        ),
-                        s3.LifecycleRule(
-                            Id="expire-noncurrent-versions",
-                            Status="Enabled",
-                            NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(
-                                NoncurrentDays=NONCURRENT_VERSION_DAYS
-                            ),
-                            ExpiredObjectDeleteMarker=True,
-                            AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(
-                                DaysAfterInitiation=ABORT_MULTIPART_DAYS
-                            ),
-                        ),
-                    ]
                 ),
                 NotificationConfiguration=s3.NotificationConfiguration(
                     LambdaConfigurations=[
@@ -119,9 +77,6 @@ class StorageStack(Stack):
                         )
                     ]
                 ),
-                Tags=tags(),
-                DeletionPolicy="Retain",
-                UpdateReplacePolicy="Retain",
             )
         )
         self.template.add_resource(
@@ -137,32 +92,9 @@ class StorageStack(Stack):
     def _log_bucket(self) -> s3.Bucket:
         """Server access logs of the data bucket, delivered by the S3 logging service."""
         bucket = self.template.add_resource(
-            s3.Bucket(
+            private_bucket(
                 "AccessLogBucket",
-                BucketEncryption=sse_s3(),
-                VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
-                PublicAccessBlockConfiguration=public_access_block(),
-                OwnershipControls=s3.OwnershipControls(
-                    Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-                ),
-                LifecycleConfiguration=s3.LifecycleConfiguration(
-                    Rules=[
-                        s3.LifecycleRule(
-                            Id="expire-access-logs",
-                            Status="Enabled",
-                            ExpirationInDays=ACCESS_LOG_DAYS,
-                            NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(
-                                NoncurrentDays=NONCURRENT_VERSION_DAYS
-                            ),
-                            AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(
-                                DaysAfterInitiation=ABORT_MULTIPART_DAYS
-                            ),
-                        )
-                    ]
-                ),
-                Tags=tags(),
-                DeletionPolicy="Retain",
-                UpdateReplacePolicy="Retain",
+                [housekeeping_rule("expire-access-logs", ExpirationInDays=ACCESS_LOG_DAYS)],
                 Metadata=lint_metadata(
                     checkov={
                         "CKV_AWS_18": "This is the access-log bucket; logging it would log itself",
