@@ -9,7 +9,9 @@ The benchmark always keeps the valid rows (the invalid-row tolerance is 1).
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
+from pathlib import Path
 
 REQUIRED = ("transaction_id", "customer_id", "amount", "timestamp")
 
@@ -36,6 +38,19 @@ class Outcome:
     def ok(self) -> bool:
         """True when the file is structurally valid (rows may still be rejected)."""
         return not self.structural_error
+
+    def finish(self, rejected: str | Path | None) -> Outcome:
+        """Derive the counts from ``rows_total`` and ``row_errors``; write the rejected file."""
+        self.rows_rejected = len(self.row_errors)
+        self.rows_valid = self.rows_total - self.rows_rejected
+        if self.rows_total == 0:
+            self.structural_error = "no data rows"
+        if rejected is not None:
+            with Path(rejected).open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(["line", "reason"])
+                writer.writerows((e.line, e.reason) for e in self.row_errors)
+        return self
 
 
 def map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:

@@ -7,7 +7,6 @@ become integer cents from the regex groups).
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
@@ -153,13 +152,4 @@ def process_file(
     outcome.rows_total = len(df)
     bad = reason[~ok]
     outcome.row_errors = [RowError(int(i) + 2, r) for i, r in zip(bad.index, bad, strict=True)]
-    outcome.rows_rejected = len(outcome.row_errors)
-    outcome.rows_valid = outcome.rows_total - outcome.rows_rejected
-    if outcome.rows_total == 0:
-        outcome.structural_error = "no data rows"
-    if rejected is not None:
-        with Path(rejected).open("w", encoding="utf-8", newline="") as frej:
-            w = csv.writer(frej, lineterminator="\n")
-            w.writerow(["line", "reason"])
-            w.writerows((e.line, e.reason) for e in outcome.row_errors)
-    return outcome
+    return outcome.finish(rejected)

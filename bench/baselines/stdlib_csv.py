@@ -119,13 +119,4 @@ def process_file(
                     outcome.row_errors.append(RowError(line, str(exc)))
                     continue
                 writer.writerow(row)
-    outcome.rows_rejected = len(outcome.row_errors)
-    outcome.rows_valid = outcome.rows_total - outcome.rows_rejected
-    if outcome.rows_total == 0:
-        outcome.structural_error = "no data rows"
-    if rejected is not None:
-        with Path(rejected).open("w", encoding="utf-8", newline="") as frej:
-            w = csv.writer(frej, lineterminator="\n")
-            w.writerow(["line", "reason"])
-            w.writerows((e.line, e.reason) for e in outcome.row_errors)
-    return outcome
+    return outcome.finish(rejected)
