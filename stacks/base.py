@@ -2,10 +2,10 @@
 
 from typing import Any, ClassVar
 
-from troposphere import AWSHelperFn, Output, Parameter, PropsDictType, Ref, Tags, Template
+from troposphere import AWSHelperFn, Output, Parameter, PropsDictType, Ref, Tags, Template, logs
 from troposphere.awslambda import LoggingConfig
 
-from stacks.names import TAGS
+from stacks.names import TAGS, Param
 from stacks.parameters import SPECS
 
 
@@ -76,6 +76,23 @@ class Stack:
     def output(self, name: str, value: AWSHelperFn | str, description: str) -> None:
         """Register an Output; call it right after creating the resource it describes."""
         self.template.add_output(Output(name, Value=value, Description=description))
+
+    def log_group(self, title: str, name: AWSHelperFn, key_arn: AWSHelperFn) -> logs.LogGroup:
+        """An explicit log group: KMS-encrypted, retention from the shared parameter, tagged.
+
+        Deleted with the stack: a retained group would block a redeploy that reuses its name.
+        """
+        return self.template.add_resource(
+            logs.LogGroup(
+                title,
+                LogGroupName=name,
+                RetentionInDays=self.param(Param.LOG_RETENTION_DAYS),
+                KmsKeyId=key_arn,
+                Tags=tags(),
+                DeletionPolicy="Delete",
+                UpdateReplacePolicy="Delete",
+            )
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The template as a plain dict (what tests assert on)."""

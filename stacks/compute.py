@@ -147,17 +147,8 @@ class ComputeStack(Stack):
                 UpdateReplacePolicy="Retain",
             )
         )
-        log_group = self.template.add_resource(
-            logs.LogGroup(
-                f"{title}LogGroup",
-                LogGroupName=Sub("/aws/lambda/${ProjectName}-${Stage}-" + service),
-                RetentionInDays=self.param(Param.LOG_RETENTION_DAYS),
-                KmsKeyId=key_arn,
-                Tags=tags(),
-                # Logs go with the stack; a retained group would block a redeploy by name.
-                DeletionPolicy="Delete",
-                UpdateReplacePolicy="Delete",
-            )
+        log_group = self.log_group(
+            f"{title}LogGroup", Sub("/aws/lambda/${ProjectName}-${Stage}-" + service), key_arn
         )
         role = self.template.add_resource(
             iam.Role(

@@ -7,7 +7,7 @@ it through ``DefinitionSubstitutions``; the retry interval, which ASL wants as a
 
 from typing import Any
 
-from troposphere import AWSHelperFn, Equals, GetAtt, If, Sub, iam, logs
+from troposphere import AWSHelperFn, Equals, GetAtt, If, Sub, iam
 from troposphere import stepfunctions as sfn
 
 from stacks import policies
@@ -394,16 +394,8 @@ class OrchestrationStack(Stack):
         table_arn = self.param(Param.TABLE_ARN)
         topic = self.param(Param.TOPIC_ARN)
         key = self.param(Param.KEY_ARN)
-        log_group = self.template.add_resource(
-            logs.LogGroup(
-                "StateMachineLogGroup",
-                LogGroupName=Sub("/aws/vendedlogs/states/${StateMachineName}"),
-                RetentionInDays=self.param(Param.LOG_RETENTION_DAYS),
-                KmsKeyId=key,
-                Tags=tags(),
-                DeletionPolicy="Delete",
-                UpdateReplacePolicy="Delete",
-            )
+        log_group = self.log_group(
+            "StateMachineLogGroup", Sub("/aws/vendedlogs/states/${StateMachineName}"), key
         )
         role = self.template.add_resource(
             iam.Role(
