@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from bench.generate import DATA_DIR, generate
+from contract.keys import REJECTED_ROWS_SUFFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -114,7 +115,7 @@ def run_child(impl: str, bf: BenchFile, lines: bool) -> tuple[Sample, Path]:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     out = OUT_DIR / f"{impl}_{bf.path.stem}.csv"
     res = OUT_DIR / f"{impl}_{bf.path.stem}.json"
-    rejected = Path(f"{out}.rejected.csv")
+    rejected = Path(f"{out}{REJECTED_ROWS_SUFFIX}")
     cmd = [sys.executable, "-m", "bench.worker", impl, str(bf.path), str(out), str(res)]
     if lines:
         cmd.append("--lines")
@@ -528,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         for impl in ("ours", "bare-polars"):
             s, out = run_child(impl, bf, lines=False)
             out.unlink(missing_ok=True)
-            Path(f"{out}.rejected.csv").unlink(missing_ok=True)
+            Path(f"{out}{REJECTED_ROWS_SUFFIX}").unlink(missing_ok=True)
             samples[bf.key][impl] = [s]
             print(f"  big {bf.key} {impl} {s.seconds:.2f} s {s.rss_mib:.0f} MiB", flush=True)
         files.append(bf)

@@ -21,6 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from contract.keys import REJECTED_ROWS_SUFFIX
+
 # name -> (module, whether it is the project's core)
 IMPLEMENTATIONS: dict[str, tuple[str, bool]] = {
     "ours": ("functions.core", True),
@@ -102,7 +104,7 @@ def main() -> None:
         pa.set_io_thread_count(1)
     run = runner(args.impl, args.strict)
     import_seconds = time.perf_counter() - t0
-    rejected = args.output + ".rejected.csv"
+    rejected = args.output + REJECTED_ROWS_SUFFIX
     t1 = time.perf_counter()
     outcome = run(args.source, args.output, rejected)
     seconds = time.perf_counter() - t1

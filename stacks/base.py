@@ -5,12 +5,13 @@ from typing import Any, ClassVar
 from troposphere import AWSHelperFn, Output, Parameter, PropsDictType, Ref, Tags, Template, logs
 from troposphere.awslambda import LoggingConfig
 
-from stacks.names import TAGS, Param
+from contract.deployment import TAGS
+from stacks.names import Param
 from stacks.parameters import SPECS
 
 
 def tags(**extra: str) -> Tags:
-    """The project's mandatory tags (SPEC §4), plus any resource-specific ones."""
+    """The project's mandatory tags, plus any resource-specific ones."""
     return Tags(**TAGS, **extra)
 
 

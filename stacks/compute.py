@@ -6,18 +6,17 @@ from awacs.aws import Statement
 from troposphere import AWSHelperFn, Equals, GetAtt, If, Not, NoValue, Ref, Sub, iam, logs, sqs
 from troposphere import awslambda as lambda_
 
+from contract.deployment import (
+    TRANSFORMATION_HANDLER,
+    TRANSFORMATION_SERVICE,
+    VALIDATION_HANDLER,
+    VALIDATION_SERVICE,
+)
+from contract.environment import METRICS_NAMESPACE, Env
+from contract.keys import FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX
 from stacks import policies
 from stacks.base import JsonLoggingConfig, Stack, lint_metadata, tags
-from stacks.names import (
-    FAILED_PREFIX,
-    METRICS_NAMESPACE,
-    PROCESSED_PREFIX,
-    RAW_PREFIX,
-    TRANSFORMATION_HANDLER,
-    VALIDATION_HANDLER,
-    Output,
-    Param,
-)
+from stacks.names import Output, Param
 
 HAS_RESERVED_CONCURRENCY = "HasReservedConcurrency"
 
@@ -71,10 +70,10 @@ class ComputeStack(Stack):
             "Validation",
             handler=VALIDATION_HANDLER,
             code_key=self.param(Param.VALIDATION_CODE_KEY),
-            service="validation",
+            service=VALIDATION_SERVICE,
             environment={
-                "STATE_MACHINE_ARN": state_machine,
-                "TOPIC_ARN": self.param(Param.TOPIC_ARN),
+                Env.STATE_MACHINE_ARN: state_machine,
+                Env.TOPIC_ARN: self.param(Param.TOPIC_ARN),
             },
             grants=[
                 *policies.list_bucket(bucket),
@@ -93,7 +92,7 @@ class ComputeStack(Stack):
             "Transformation",
             handler=TRANSFORMATION_HANDLER,
             code_key=self.param(Param.TRANSFORMATION_CODE_KEY),
-            service="transformation",
+            service=TRANSFORMATION_SERVICE,
             environment={},
             grants=[
                 *policies.list_bucket(bucket),
@@ -194,11 +193,11 @@ class ComputeStack(Stack):
                 Environment=lambda_.Environment(
                     Variables={
                         **environment,
-                        "MAX_INVALID_ROW_RATIO": self.param(Param.MAX_INVALID_ROW_RATIO),
-                        "SOURCE_TIMEZONE": self.param(Param.SOURCE_TIMEZONE),
-                        "POWERTOOLS_SERVICE_NAME": service,
-                        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-                        "POWERTOOLS_LOG_LEVEL": self.param(Param.LOG_LEVEL),
+                        Env.MAX_INVALID_ROW_RATIO: self.param(Param.MAX_INVALID_ROW_RATIO),
+                        Env.SOURCE_TIMEZONE: self.param(Param.SOURCE_TIMEZONE),
+                        Env.POWERTOOLS_SERVICE_NAME: service,
+                        Env.POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+                        Env.POWERTOOLS_LOG_LEVEL: self.param(Param.LOG_LEVEL),
                     }
                 ),
                 Tags=tags(),

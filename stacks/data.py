@@ -1,13 +1,11 @@
-"""Data: the processing-metadata table of SPEC §3.4."""
+"""Data: the processing-metadata table (one item per attempt; docs/interfaces.md)."""
 
 from troposphere import GetAtt
 from troposphere import dynamodb as ddb
 
+from contract.metadata import PARTITION_KEY, SORT_KEY
 from stacks.base import Stack, lint_metadata, tags
 from stacks.names import Output
-
-PARTITION_KEY = "file_name"
-SORT_KEY = "process_start_time"
 
 
 class DataStack(Stack):

@@ -1,5 +1,8 @@
 """Names shared between stacks, the root wiring and the tools: defined once, never retyped.
 
+What the functions must agree on too (key prefixes, environment, handlers, tags) lives in
+``contract``; this module holds only CloudFormation names.
+
 Parameter names are CloudFormation parameter logical ids; output names are Output logical ids.
 The root stack reads a child's output with ``GetAtt(child, f"Outputs.{name}")``.
 """
@@ -76,17 +79,3 @@ class Output:
     STATE_MACHINE_LOG_GROUP: Final = "StateMachineLogGroupName"
     DASHBOARD_NAME: Final = "DashboardName"
     ARTIFACTS_BUCKET_NAME: Final = "ArtifactsBucketName"
-
-
-# Every taggable resource carries these (SPEC §4).
-TAGS: Final = {"Environment": "Production", "Project": "ETL-Pipeline"}
-
-# Object key prefixes of the data bucket (SPEC §2, §3.3).
-RAW_PREFIX: Final = "raw/"
-PROCESSED_PREFIX: Final = "processed/"
-FAILED_PREFIX: Final = "failed/"
-
-# Function settings both the template and the tools rely on.
-VALIDATION_HANDLER: Final = "functions.validation.handler.lambda_handler"
-TRANSFORMATION_HANDLER: Final = "functions.transformation.handler.lambda_handler"
-METRICS_NAMESPACE: Final = "CsvEtl"

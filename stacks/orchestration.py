@@ -1,4 +1,4 @@
-"""Orchestration: the Standard state machine of SPEC §2 step 3, its role and its log group.
+"""Orchestration: the Standard state machine (docs/interfaces.md, "Workflow"), its role and log group.
 
 The definition is an object (not a string) so cfn-lint validates the ASL. ARNs and names enter
 it through ``DefinitionSubstitutions``; the retry interval, which ASL wants as an integer, is an
@@ -10,6 +10,23 @@ from typing import Any
 from troposphere import AWSHelperFn, Equals, GetAtt, If, Sub, iam
 from troposphere import stepfunctions as sfn
 
+from contract import metadata
+from contract.metadata import Attr, Status
+from contract.payloads import (
+    SUBJECT_PREFIX,
+    Action,
+    ExecutionInput,
+    Notification,
+    QuarantineRequest,
+    QuarantineResult,
+    Stage,
+    TaskRequest,
+    TransformResult,
+    ValidateRequest,
+    ValidateResult,
+    field_names,
+    field_path,
+)
 from stacks import policies
 from stacks.base import Stack, tags
 from stacks.names import Output, Param
@@ -53,12 +70,34 @@ PIPELINE_FAILED = "PipelineFailed"
 
 # Which pipeline stage failed, written to $.failed_stage before the failure path (SNS "stage").
 STAGE_OF = {
-    RECORD_START: "metadata",
-    VALIDATE: "validation",
-    TRANSFORM: "transformation",
-    RECORD_SUCCESS: "metadata",
-    RECORD_INVALID: "metadata",
+    RECORD_START: Stage.METADATA.value,
+    VALIDATE: Stage.VALIDATION.value,
+    TRANSFORM: Stage.TRANSFORMATION.value,
+    RECORD_SUCCESS: Stage.METADATA.value,
+    RECORD_INVALID: Stage.METADATA.value,
 }
+
+# Where the workflow keeps each task's result in the execution state.
+VALIDATION_RESULT = "$.validation.Payload"
+TRANSFORMATION_RESULT = "$.transformation.Payload"
+FAILURE = "$.failure"
+
+
+def _input(name: str) -> str:
+    """JSONPath of an execution input field."""
+    return field_path("$", ExecutionInput, name)
+
+
+def _validation(name: str) -> str:
+    return field_path(VALIDATION_RESULT, ValidateResult, name)
+
+
+def _transformation(name: str) -> str:
+    return field_path(TRANSFORMATION_RESULT, TransformResult, name)
+
+
+def _failure(name: str) -> str:
+    return field_path(FAILURE, QuarantineResult, name)
 
 
 def _interval_condition(value: str) -> str:
@@ -119,9 +158,33 @@ def _stage_marker(name: str) -> dict[str, Any]:
 def _key() -> dict[str, Any]:
     """The metadata item's key: one item per execution (attempt) of a file."""
     return {
-        "file_name": {"S.$": "$.key"},
-        "process_start_time": {"S.$": "$$.Execution.StartTime"},
+        metadata.PARTITION_KEY: {"S.$": _input("key")},
+        metadata.SORT_KEY: {"S.$": "$$.Execution.StartTime"},
     }
+
+
+def _task_request(payload: type, **fixed: Any) -> dict[str, Any]:
+    """ASL Parameters for a task payload: every field of ``payload``, from the input or ``fixed``.
+
+    A field not in ``fixed`` must be a TaskRequest field (taken from the execution input, the
+    execution id for ``execution_arn``); ``fixed`` values that are JSONPaths (``$...``) are
+    passed as ``name.$``.
+    """
+    params: dict[str, Any] = {}
+    for name in field_names(payload):
+        if name in fixed:
+            value = fixed[name]
+            if isinstance(value, str) and value.startswith("$"):
+                params[f"{name}.$"] = value
+            else:
+                params[name] = value
+        elif name == "execution_arn":
+            params[f"{name}.$"] = "$$.Execution.Id"
+        elif name in field_names(TaskRequest):
+            params[f"{name}.$"] = _input(name)
+        else:
+            raise KeyError(f"{payload.__name__}.{name} needs a value")
+    return params
 
 
 def _number(path: str) -> dict[str, str]:
@@ -147,7 +210,7 @@ def _update(expression: str, values: dict[str, Any], next_state: str) -> dict[st
             "TableName": "${TableName}",
             "Key": _key(),
             "UpdateExpression": expression,
-            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeNames": {"#status": Attr.STATUS},
             "ExpressionAttributeValues": values,
         },
         "ResultPath": None,
@@ -162,13 +225,7 @@ def _notify(subject: dict[str, str], next_state: str) -> dict[str, Any]:
         "Parameters": {
             "TopicArn": "${TopicArn}",
             **subject,
-            "Message": {
-                "file.$": "$.key",
-                "bucket.$": "$.bucket",
-                "stage.$": "$.failed_stage",
-                "error.$": "$.failure.error_message",
-                "execution_arn.$": "$$.Execution.Id",
-            },
+            "Message": _message(),
         },
         "ResultPath": None,
         "Retry": _retry(lambda_task=False),
@@ -176,15 +233,21 @@ def _notify(subject: dict[str, str], next_state: str) -> dict[str, Any]:
     }
 
 
+def _message() -> dict[str, str]:
+    """The notification body (contract ``Notification``) from the execution state."""
+    sources = {
+        "file": _input("key"),
+        "bucket": _input("bucket"),
+        "stage": "$.failed_stage",
+        "error": _failure("error_message"),
+        "execution_arn": "$$.Execution.Id",
+    }
+    return {f"{name}.$": sources[name] for name in field_names(Notification)}
+
+
 def definition() -> dict[str, Any]:
     """The workflow in Amazon States Language (JSONPath); placeholders are substitutions."""
-    file_fields = {
-        "bucket.$": "$.bucket",
-        "key.$": "$.key",
-        "version_id.$": "$.version_id",
-        "execution_arn.$": "$$.Execution.Id",
-    }
-    ended = {":status": {"S": "FAILED"}, ":end": {"S.$": "$$.State.EnteredTime"}}
+    ended = {":status": {"S": Status.FAILED.value}, ":end": {"S.$": "$$.State.EnteredTime"}}
     states: dict[str, Any] = {
         RECORD_START: _main_task(
             RECORD_START,
@@ -196,11 +259,11 @@ def definition() -> dict[str, Any]:
                     "TableName": "${TableName}",
                     "Item": {
                         **_key(),
-                        "status": {"S": "PROCESSING"},
-                        "bucket": {"S.$": "$.bucket"},
-                        "version_id": {"S.$": "$.version_id"},
-                        "etag": {"S.$": "$.etag"},
-                        "execution_arn": {"S.$": "$$.Execution.Id"},
+                        Attr.STATUS: {"S": Status.PROCESSING.value},
+                        Attr.BUCKET: {"S.$": _input("bucket")},
+                        Attr.VERSION_ID: {"S.$": _input("version_id")},
+                        Attr.ETAG: {"S.$": _input("etag")},
+                        Attr.EXECUTION_ARN: {"S.$": "$$.Execution.Id"},
                     },
                 },
                 "ResultPath": None,
@@ -213,7 +276,7 @@ def definition() -> dict[str, Any]:
             {
                 **_lambda_task(
                     "${ValidationFunctionArn}",
-                    {"action": "validate", **file_fields},
+                    _task_request(ValidateRequest, action=Action.VALIDATE.value),
                     "$.validation",
                 ),
                 "Next": IS_VALID,
@@ -225,15 +288,15 @@ def definition() -> dict[str, Any]:
             "Choices": [
                 {
                     "And": [
-                        {"Variable": "$.validation.Payload.valid", "IsBoolean": True},
-                        {"Variable": "$.validation.Payload.valid", "BooleanEquals": True},
+                        {"Variable": _validation("valid"), "IsBoolean": True},
+                        {"Variable": _validation("valid"), "BooleanEquals": True},
                     ],
                     "Next": TRANSFORM,
                 },
                 {
                     "And": [
-                        {"Variable": "$.validation.Payload.valid", "IsBoolean": True},
-                        {"Variable": "$.validation.Payload.valid", "BooleanEquals": False},
+                        {"Variable": _validation("valid"), "IsBoolean": True},
+                        {"Variable": _validation("valid"), "BooleanEquals": False},
                     ],
                     "Next": RECORD_INVALID,
                 },
@@ -255,12 +318,7 @@ def definition() -> dict[str, Any]:
             {
                 **_lambda_task(
                     "${TransformationFunctionArn}",
-                    {
-                        "bucket.$": "$.bucket",
-                        "key.$": "$.key",
-                        "version_id.$": "$.version_id",
-                        "execution_arn.$": "$$.Execution.Id",
-                    },
+                    _task_request(TaskRequest),
                     "$.transformation",
                 ),
                 "Next": RECORD_SUCCESS,
@@ -270,15 +328,16 @@ def definition() -> dict[str, Any]:
         RECORD_SUCCESS: _main_task(
             RECORD_SUCCESS,
             _update(
-                "SET #status = :status, process_end_time = :end, rows_total = :total, "
-                "rows_valid = :valid, rows_rejected = :rejected, output_key = :output",
+                f"SET #status = :status, {Attr.PROCESS_END_TIME} = :end, "
+                f"{Attr.ROWS_TOTAL} = :total, {Attr.ROWS_VALID} = :valid, "
+                f"{Attr.ROWS_REJECTED} = :rejected, {Attr.OUTPUT_KEY} = :output",
                 {
-                    ":status": {"S": "SUCCEEDED"},
+                    ":status": {"S": Status.SUCCEEDED.value},
                     ":end": {"S.$": "$$.State.EnteredTime"},
-                    ":total": _number("$.transformation.Payload.rows_total"),
-                    ":valid": _number("$.transformation.Payload.rows_valid"),
-                    ":rejected": _number("$.transformation.Payload.rows_rejected"),
-                    ":output": {"S.$": "$.transformation.Payload.output_key"},
+                    ":total": _number(_transformation("rows_total")),
+                    ":valid": _number(_transformation("rows_valid")),
+                    ":rejected": _number(_transformation("rows_rejected")),
+                    ":output": {"S.$": _transformation("output_key")},
                 },
                 SUCCEEDED,
             ),
@@ -288,16 +347,17 @@ def definition() -> dict[str, Any]:
         RECORD_INVALID: _main_task(
             RECORD_INVALID,
             _update(
-                "SET #status = :status, process_end_time = :end, error_message = :error, "
-                "rows_total = :total, rows_valid = :valid, rows_rejected = :rejected, "
-                "output_key = :output",
+                f"SET #status = :status, {Attr.PROCESS_END_TIME} = :end, "
+                f"{Attr.ERROR_MESSAGE} = :error, {Attr.ROWS_TOTAL} = :total, "
+                f"{Attr.ROWS_VALID} = :valid, {Attr.ROWS_REJECTED} = :rejected, "
+                f"{Attr.OUTPUT_KEY} = :output",
                 {
                     **ended,
-                    ":error": {"S.$": "$.validation.Payload.error"},
-                    ":total": _number("$.validation.Payload.rows_total"),
-                    ":valid": _number("$.validation.Payload.rows_valid"),
-                    ":rejected": _number("$.validation.Payload.rows_rejected"),
-                    ":output": {"S.$": "$.validation.Payload.outcome_key"},
+                    ":error": {"S.$": _validation("error")},
+                    ":total": _number(_validation("rows_total")),
+                    ":valid": _number(_validation("rows_valid")),
+                    ":rejected": _number(_validation("rows_rejected")),
+                    ":output": {"S.$": _validation("outcome_key")},
                 },
                 INVALID_FILE,
             ),
@@ -314,18 +374,18 @@ def definition() -> dict[str, Any]:
         QUARANTINE: {
             **_lambda_task(
                 "${ValidationFunctionArn}",
-                {
-                    "action": "quarantine",
-                    **file_fields,
-                    "stage.$": "$.failed_stage",
-                    "error.$": "$.error",
-                },
-                "$.failure",
+                _task_request(
+                    QuarantineRequest,
+                    action=Action.QUARANTINE.value,
+                    stage="$.failed_stage",
+                    error="$.error",
+                ),
+                FAILURE,
             ),
             "Comment": "Move the file to failed/ if it is still under raw/",
             "ResultSelector": {
-                "quarantined.$": "$.Payload.quarantined",
-                "error_message.$": "$.Payload.error_message",
+                f"{name}.$": field_path("$.Payload", QuarantineResult, name)
+                for name in ("quarantined", "error_message")
             },
             "Retry": _retry(lambda_task=True),
             "Catch": _catch(QUARANTINE_FAILED, "$.quarantine_error"),
@@ -335,13 +395,14 @@ def definition() -> dict[str, Any]:
             "Type": "Pass",
             "Comment": "Quarantine failed: record and notify the raw cause instead",
             "Parameters": {"quarantined": False, "error_message.$": "$.error.Cause"},
-            "ResultPath": "$.failure",
+            "ResultPath": FAILURE,
             "Next": RECORD_FAILURE,
         },
         RECORD_FAILURE: {
             **_update(
-                "SET #status = :status, process_end_time = :end, error_message = :error",
-                {**ended, ":error": {"S.$": "$.failure.error_message"}},
+                f"SET #status = :status, {Attr.PROCESS_END_TIME} = :end, "
+                f"{Attr.ERROR_MESSAGE} = :error",
+                {**ended, ":error": {"S.$": _failure("error_message")}},
                 NOTIFY,
             ),
             "Retry": _retry(lambda_task=False),
@@ -349,13 +410,14 @@ def definition() -> dict[str, Any]:
         },
         NOTIFY: {
             **_notify(
-                {"Subject.$": "States.Format('CSV ETL failure: {}', $.key)"}, PIPELINE_FAILED
+                {"Subject.$": f"States.Format('{SUBJECT_PREFIX}{{}}', {_input('key')})"},
+                PIPELINE_FAILED,
             ),
             # SNS refuses subjects over 100 characters or with non-ASCII: retry without the key.
             "Catch": _catch(NOTIFY_PLAIN, "$.notify_error"),
         },
         NOTIFY_PLAIN: {
-            **_notify({"Subject": "CSV ETL failure"}, PIPELINE_FAILED),
+            **_notify({"Subject": SUBJECT_PREFIX.rstrip(": ")}, PIPELINE_FAILED),
             "Catch": _catch(PIPELINE_FAILED, "$.notify_error"),
         },
         PIPELINE_FAILED: {

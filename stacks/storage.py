@@ -5,10 +5,11 @@ from awacs.aws import Allow, ArnLike, Condition, Principal, Statement, StringEqu
 from troposphere import GetAtt, Sub, s3
 from troposphere import awslambda as lambda_
 
+from contract.keys import CSV_SUFFIX, PROCESSED_PREFIX, RAW_PREFIX
 from stacks import policies
 from stacks.base import Stack, lint_metadata
 from stacks.buckets import housekeeping_rule, private_bucket
-from stacks.names import PROCESSED_PREFIX, RAW_PREFIX, Output, Param
+from stacks.names import Output, Param
 
 GLACIER_AFTER_DAYS = 90
 # S3 does not transition objects under 128 KB by default; an explicit size filter overrides
@@ -70,7 +71,7 @@ class StorageStack(Stack):
                                 S3Key=s3.S3Key(
                                     Rules=[
                                         s3.Rules(Name="prefix", Value=RAW_PREFIX),
-                                        s3.Rules(Name="suffix", Value=".csv"),
+                                        s3.Rules(Name="suffix", Value=CSV_SUFFIX),
                                     ]
                                 )
                             ),

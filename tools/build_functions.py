@@ -26,13 +26,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from contract.deployment import TRANSFORMATION_SERVICE, VALIDATION_SERVICE
+
 ROOT = Path(__file__).resolve().parents[1]
 LAYER_LOCK = ROOT / "requirements" / "layer.lock"
 
-# The packages each function zip carries besides functions/__init__.py (docs/interfaces.md).
+# The packages under functions/ each function zip carries besides functions/__init__.py and
+# the whole contract/ package (docs/interfaces.md).
 FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "validation": ("core", "common", "validation"),
-    "transformation": ("core", "common", "transformation"),
+    VALIDATION_SERVICE: ("core", "common", "validation"),
+    TRANSFORMATION_SERVICE: ("core", "common", "transformation"),
 }
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold
@@ -95,8 +98,8 @@ def function_entries(name: str, root: Path = ROOT) -> list[tuple[str, Path]]:
     """The .py files of one function zip, by archive name (no caches, no other functions)."""
     functions = root / "functions"
     entries = [("functions/__init__.py", functions / "__init__.py")]
-    for package in FUNCTIONS[name]:
-        for path in sorted((functions / package).rglob("*.py")):
+    for package in (root / "contract", *(functions / p for p in FUNCTIONS[name])):
+        for path in sorted(package.rglob("*.py")):
             if "__pycache__" not in path.parts:
                 entries.append((path.relative_to(root).as_posix(), path))
     return entries

@@ -26,10 +26,10 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from contract.deployment import TAGS
 from tools.package import BOOTSTRAP_TEMPLATE, BUILD_DIR, TEMPLATES_DIR, bootstrap_stack_name
 
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
-TAGS = {"Environment": "Production", "Project": "ETL-Pipeline"}
 RETAIN_POLICIES = {"Retain", "RetainExceptOnCreate"}
 
 

@@ -40,6 +40,8 @@ from typing import Any
 
 import moto
 
+from contract.environment import Env
+
 MOTO_VERSION = "5.2.5"
 
 #: Fake credentials: the emulator accepts anything, and these can never reach AWS.
@@ -228,7 +230,7 @@ class _FunctionRuntime:
             "AWS_LAMBDA_LOG_GROUP_NAME": str(fn.logs_group_name),
             "ETL_EMULATOR_FUNCTION_ARN": str(fn.function_arn),
             # No X-Ray daemon in the emulator: Powertools Tracer would only warn.
-            "POWERTOOLS_TRACE_DISABLED": "true",
+            Env.POWERTOOLS_TRACE_DISABLED: "true",
             "AWS_CONFIG_FILE": os.devnull,
             "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
             "AWS_EC2_METADATA_DISABLED": "true",

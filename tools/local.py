@@ -32,6 +32,15 @@ from typing import Any
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
 
+from contract.keys import (
+    CSV_SUFFIX,
+    FAILED_PREFIX,
+    PROCESSED_PREFIX,
+    RAW_PREFIX,
+    FileKeys,
+    triggers_pipeline,
+)
+from contract.metadata import PARTITION_KEY, SORT_KEY, TERMINAL, Attr, Status
 from tools import deploy, package
 from tools.emulator import Emulator
 
@@ -43,7 +52,6 @@ STACK_NAME = "csv-etl"
 #: Parameters for the emulator run: the shortest retry interval the template allows (the
 #: emulator also scales retry waits down, see tools/emulator.py), and the "dev" stage.
 LOCAL_PARAMETERS = {"RetryIntervalSeconds": "1", "LogRetentionDays": "1"}
-TERMINAL = {"SUCCEEDED", "FAILED"}
 
 
 @dataclass
@@ -124,20 +132,24 @@ def _cached_layer(build_dir: Path) -> dict[str, Any] | None:
 def input_files(path: Path) -> dict[str, Path]:
     """Object key -> file: a file as ``raw/<name>``, a folder recursively as ``raw/<rel>``.
 
-    Only ``*.csv`` files: the bucket notification filters on that suffix (SPEC §2), so any
-    other file would sit under raw/ forever.
+    Only files whose key the bucket notification triggers on (``contract.keys``): any other
+    file would sit under raw/ forever.
     """
     if path.is_file():
-        if not path.name.endswith(".csv"):
-            raise FileNotFoundError(f"{path}: only .csv files trigger the pipeline")
-        return {f"raw/{path.name}": path}
+        key = RAW_PREFIX + path.name
+        if not triggers_pipeline(key):
+            raise FileNotFoundError(f"{path}: only {CSV_SUFFIX} files trigger the pipeline")
+        return {key: path}
     if not path.is_dir():
         raise FileNotFoundError(f"input {path} is neither a file nor a folder")
     found = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
-    skipped = [p for p in found if not p.name.endswith(".csv")]
+    keys = {RAW_PREFIX + p.relative_to(path).as_posix(): p for p in found}
+    skipped = [p for key, p in keys.items() if not triggers_pipeline(key)]
     if skipped:
-        print(f"      skipping {len(skipped)} file(s) without the .csv suffix, e.g. {skipped[0]}")
-    return {f"raw/{p.relative_to(path).as_posix()}": p for p in found if p not in skipped}
+        print(
+            f"      skipping {len(skipped)} file(s) without the {CSV_SUFFIX} suffix, e.g. {skipped[0]}"
+        )
+    return {key: p for key, p in keys.items() if triggers_pipeline(key)}
 
 
 def subscribe_capture_queue(topic_arn: str) -> str:
@@ -194,7 +206,7 @@ def metadata_items(table: str) -> list[dict[str, Any]]:
     for page in ddb.get_paginator("scan").paginate(TableName=table):
         for item in page["Items"]:
             items.append({k: _plain(deserialize(v)) for k, v in item.items()})
-    return sorted(items, key=lambda i: (i.get("file_name", ""), i.get("process_start_time", "")))
+    return sorted(items, key=lambda i: (i.get(PARTITION_KEY, ""), i.get(SORT_KEY, "")))
 
 
 def list_keys(bucket: str, prefix: str) -> list[str]:
@@ -223,37 +235,37 @@ def wait_for_outcomes(
     results: dict[str, FileResult] = {}
     while True:
         items = metadata_items(table)
-        raw = set(list_keys(bucket, "raw/"))
+        raw = set(list_keys(bucket, RAW_PREFIX))
         by_key: dict[str, list[dict[str, Any]]] = {}
         for item in items:
-            by_key.setdefault(item.get("file_name", ""), []).append(item)
+            by_key.setdefault(item.get(PARTITION_KEY, ""), []).append(item)
         done = [
             k
             for k in keys
-            if k not in raw and any(i.get("status") in TERMINAL for i in by_key.get(k, []))
+            if k not in raw and any(i.get(Attr.STATUS) in TERMINAL for i in by_key.get(k, []))
         ]
         if len(done) == len(keys) or time.monotonic() > deadline:
             break
         time.sleep(0.25)
-    processed = set(list_keys(bucket, "processed/"))
-    failed = set(list_keys(bucket, "failed/"))
+    processed = set(list_keys(bucket, PROCESSED_PREFIX))
+    failed = set(list_keys(bucket, FAILED_PREFIX))
     for key in keys:
         result = results[key] = FileResult(key)
         attempts = by_key.get(key, [])
-        rel = key.removeprefix("raw/")
-        places = [p for p in (f"processed/{rel}", f"failed/{rel}") if p in processed | failed]
+        file_keys = FileKeys.of(key)
+        places = [p for p in file_keys.outcomes if p in processed | failed]
         if attempts:
             last = attempts[-1]
-            result.status = str(last.get("status", "?"))
-            result.rows = last.get("rows_total")
-            result.rejected = last.get("rows_rejected")
-            result.error = str(last.get("error_message", ""))
+            result.status = str(last.get(Attr.STATUS, "?"))
+            result.rows = last.get(Attr.ROWS_TOTAL)
+            result.rejected = last.get(Attr.ROWS_REJECTED)
+            result.error = str(last.get(Attr.ERROR_MESSAGE, ""))
             result.duration = _seconds(
-                str(last.get("process_start_time", "")), str(last.get("process_end_time", ""))
+                str(last.get(SORT_KEY, "")), str(last.get(Attr.PROCESS_END_TIME, ""))
             )
         result.outcome = places[0] if len(places) == 1 else " + ".join(places)
-        if f"failed/{rel}.rejected.csv" in failed:
-            result.outcome += f" (+ failed/{rel}.rejected.csv)"
+        if file_keys.rejected in failed:
+            result.outcome += f" (+ {file_keys.rejected})"
         if result.status not in TERMINAL:
             result.problem = "no outcome recorded in time"
         elif key in raw:
@@ -270,7 +282,7 @@ def print_table(results: dict[str, FileResult], elapsed: float) -> None:
     header = ("file", "status", "rows", "rejected", "outcome", "duration")
     rows = [
         (
-            r.key.removeprefix("raw/"),
+            r.key.removeprefix(RAW_PREFIX),
             r.status,
             "-" if r.rows is None else str(r.rows),
             "-" if r.rejected is None else str(r.rejected),
@@ -288,9 +300,9 @@ def print_table(results: dict[str, FileResult], elapsed: float) -> None:
         print(line.format(*row))
     for r in results.values():
         if r.error:
-            print(f"  {r.key.removeprefix('raw/')}: {r.error[:160]}")
-    succeeded = sum(r.status == "SUCCEEDED" for r in results.values())
-    failed = sum(r.status == "FAILED" for r in results.values())
+            print(f"  {r.key.removeprefix(RAW_PREFIX)}: {r.error[:160]}")
+    succeeded = sum(r.status == Status.SUCCEEDED for r in results.values())
+    failed = sum(r.status == Status.FAILED for r in results.values())
     broken = [r for r in results.values() if r.problem]
     print(
         f"\ntotal: {len(results)} files, {succeeded} processed, {failed} failed (rejected), "
@@ -305,7 +317,7 @@ def write_outputs(out: Path, bucket: str, table: str, notifications: list[dict[s
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     s3 = boto3.client("s3")
-    for prefix in ("processed/", "failed/"):
+    for prefix in (PROCESSED_PREFIX, FAILED_PREFIX):
         (out / prefix).mkdir(parents=True, exist_ok=True)
         for key in list_keys(bucket, prefix):
             target = out / key
@@ -350,7 +362,7 @@ def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> i
         s3 = boto3.client("s3")
         for key, path in files.items():
             s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
-        _step(f"uploaded {len(files)} file(s) to s3://{bucket}/raw/", started)
+        _step(f"uploaded {len(files)} file(s) to s3://{bucket}/{RAW_PREFIX}", started)
         results = wait_for_outcomes(bucket, table, list(files), timeout)
         _step("every execution finished" if all(not r.problem for r in results.values()) else "waited", started)  # fmt: skip
         time.sleep(0.2)  # let the last SNS -> SQS deliveries land

@@ -1,4 +1,4 @@
-"""Configuration read from the Lambda environment and validated before any work starts."""
+"""Configuration read from the Lambda environment once per invocation, validated before any work."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from contract.environment import Env
 from functions.core import CoreConfig
 
 # arn:<partition>:states:<region>:<account>:stateMachine:<name>
@@ -29,14 +30,10 @@ def _required(env: Mapping[str, str], name: str, pattern: re.Pattern[str]) -> st
 
 
 def _core(env: Mapping[str, str]) -> CoreConfig:
-    # Check each variable alone first, so the error names the one that is wrong.
-    for name in ("MAX_INVALID_ROW_RATIO", "SOURCE_TIMEZONE"):
-        if name in env:
-            try:
-                CoreConfig.from_env({name: env[name]})
-            except (ValueError, LookupError) as exc:  # ZoneInfoNotFoundError is a KeyError
-                raise ConfigurationError(f"environment variable {name} is invalid: {exc}") from exc
-    return CoreConfig.from_env(env)
+    try:
+        return CoreConfig.from_env(env)
+    except ValueError as exc:  # its message starts with the variable's name
+        raise ConfigurationError(f"environment variable {exc}") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +48,8 @@ class ValidationSettings:
     def from_env(cls, env: Mapping[str, str]) -> ValidationSettings:
         """Read and check the environment; raise ConfigurationError naming the bad variable."""
         return cls(
-            state_machine_arn=_required(env, "STATE_MACHINE_ARN", _STATE_MACHINE_ARN),
-            topic_arn=_required(env, "TOPIC_ARN", _TOPIC_ARN),
+            state_machine_arn=_required(env, Env.STATE_MACHINE_ARN, _STATE_MACHINE_ARN),
+            topic_arn=_required(env, Env.TOPIC_ARN, _TOPIC_ARN),
             core=_core(env),
         )
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from functions.common.keys import RAW_PREFIX, FileKeys
+from contract.keys import triggers_pipeline
+from contract.payloads import ExecutionInput
 
 MAX_MESSAGE_BYTES = 1000  # error messages returned to the workflow stay below 1 KB
 MAX_CAUSE_BYTES = 16 * 1024  # the caught Cause kept in error.json
@@ -30,39 +31,6 @@ def truncate_utf8(text: str, max_bytes: int) -> str:
     return data[: max_bytes - 3].decode(errors="ignore") + "..."
 
 
-def _string(event: Mapping[str, Any], field: str, *, required: bool) -> str:
-    value = event.get(field)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value):
-        raise ValueError(f"event field {field!r} must be a non-empty string, got {value!r}")
-    return value
-
-
-@dataclass(frozen=True, slots=True)
-class TaskRequest:
-    """A workflow task event: which object version, and which execution asks."""
-
-    bucket: str
-    keys: FileKeys
-    version_id: str
-    execution_arn: str
-
-    @classmethod
-    def from_event(cls, event: Mapping[str, Any]) -> TaskRequest:
-        """Check the fields of a Validate/Transform/Quarantine event; ValueError names a bad one."""
-        return cls(
-            bucket=_string(event, "bucket", required=True),
-            keys=FileKeys.of(_string(event, "key", required=True)),
-            version_id=_string(event, "version_id", required=False),
-            execution_arn=_string(event, "execution_arn", required=False),
-        )
-
-    @property
-    def key(self) -> str:
-        return self.keys.raw
-
-
 @dataclass(frozen=True, slots=True)
 class S3Object:
     """One object from an S3 notification record, key URL-decoded."""
@@ -74,13 +42,7 @@ class S3Object:
 
     def execution_input(self) -> str:
         """The StartExecution input of docs/interfaces.md (strings, never null)."""
-        body = {
-            "bucket": self.bucket,
-            "key": self.key,
-            "version_id": self.version_id,
-            "etag": self.etag,
-        }
-        return json.dumps(body, ensure_ascii=False)
+        return ExecutionInput(self.bucket, self.key, self.version_id, self.etag).to_json()
 
 
 def is_s3_notification(event: Mapping[str, Any]) -> bool:
@@ -102,11 +64,7 @@ def s3_objects(event: Mapping[str, Any]) -> Iterator[S3Object | None]:
         except (KeyError, TypeError) as exc:
             raise ValueError(f"malformed S3 event record: missing {exc}") from exc
         event_name = str(record.get("eventName", "ObjectCreated:"))
-        if not (
-            event_name.startswith("ObjectCreated:")
-            and key.startswith(RAW_PREFIX)
-            and key.endswith(".csv")
-        ):
+        if not (event_name.startswith("ObjectCreated:") and triggers_pipeline(key)):
             yield None
             continue
         yield S3Object(

@@ -7,6 +7,8 @@ import json
 import re
 import unicodedata
 
+from contract.keys import CSV_SUFFIX, RAW_PREFIX
+
 MAX_NAME = 80  # Step Functions execution name limit
 _DIGEST_CHARS = 32  # 128 bits of sha256: collisions are not a practical concern
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -21,7 +23,7 @@ def execution_name(bucket: str, key: str, version_id: str, etag: str) -> str:
     identity = version_id or etag.strip('"')
     digest = hashlib.sha256(json.dumps([bucket, key, identity]).encode()).hexdigest()
     digest = digest[:_DIGEST_CHARS]
-    path = key.removeprefix("raw/").removesuffix(".csv")
+    path = key.removeprefix(RAW_PREFIX).removesuffix(CSV_SUFFIX)
     path = unicodedata.normalize("NFKD", path).encode("ascii", "ignore").decode()  # été -> ete
     readable = _UNSAFE.sub("_", path).strip("_-") or "file"
     # Keep the tail: the file name says more than the leading folders.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-SUBJECT_PREFIX = "CSV ETL failure: "
+from contract.payloads import SUBJECT_PREFIX, Notification
+
 MAX_SUBJECT = 99  # SNS: "less than 100 characters", printable ASCII, no line breaks
 MAX_ERROR = 4096  # the body stays far below SNS's 256 KiB; the full report is in S3
 
@@ -23,14 +23,9 @@ def message(*, key: str, bucket: str, stage: str, error: str, execution_arn: str
     """The JSON body: file, bucket, stage, error, execution_arn."""
     if len(error) > MAX_ERROR:
         error = error[: MAX_ERROR - 3] + "..."
-    body = {
-        "file": key,
-        "bucket": bucket,
-        "stage": stage,
-        "error": error,
-        "execution_arn": execution_arn,
-    }
-    return json.dumps(body, ensure_ascii=False)
+    return Notification(
+        file=key, bucket=bucket, stage=stage, error=error, execution_arn=execution_arn
+    ).to_json()
 
 
 def publish_failure(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from contract.environment import Env
+
 
 @dataclass(frozen=True)
 class CoreConfig:
@@ -34,25 +36,31 @@ class CoreConfig:
                 f"source_timezone {self.source_timezone!r} is not a known IANA time zone"
             ) from exc
 
+    @property
+    def strict(self) -> bool:
+        """No invalid row tolerated: the first rejected row fails the file."""
+        return not self.max_invalid_row_ratio
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> CoreConfig:
-        """Read MAX_INVALID_ROW_RATIO and SOURCE_TIMEZONE (blank or unset means default)."""
-        raw_ratio = env.get("MAX_INVALID_ROW_RATIO", "").strip()
-        raw_zone = env.get("SOURCE_TIMEZONE", "").strip()
+        """Read MAX_INVALID_ROW_RATIO and SOURCE_TIMEZONE (blank or unset means default).
+
+        A bad value raises ValueError whose message starts with the variable's name.
+        """
+        raw_ratio = env.get(Env.MAX_INVALID_ROW_RATIO, "").strip()
         ratio = Decimal(0)
         if raw_ratio:
             try:
                 ratio = Decimal(raw_ratio)
-            except InvalidOperation as exc:
-                raise ValueError(
-                    f"MAX_INVALID_ROW_RATIO must be a decimal between 0 and 1, got {raw_ratio!r}"
-                ) from exc
+            except InvalidOperation:
+                ratio = Decimal("NaN")
             if not ratio.is_finite() or not 0 <= ratio <= 1:
                 raise ValueError(
-                    f"MAX_INVALID_ROW_RATIO must be a decimal between 0 and 1, got {raw_ratio!r}"
+                    f"{Env.MAX_INVALID_ROW_RATIO} must be a decimal between 0 and 1, "
+                    f"got {raw_ratio!r}"
                 )
-        zone = raw_zone or "UTC"
+        zone = env.get(Env.SOURCE_TIMEZONE, "").strip() or "UTC"
         try:
             return cls(max_invalid_row_ratio=ratio, source_timezone=zone)
         except ValueError as exc:
-            raise ValueError(f"SOURCE_TIMEZONE: {exc}") from exc
+            raise ValueError(f"{Env.SOURCE_TIMEZONE}: {exc}") from exc

@@ -15,13 +15,14 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from contract.environment import METRICS_NAMESPACE
+from contract.payloads import TaskRequest, TransformResult
 from functions.common import s3
 from functions.common.clients import TRACED_MODULES, client
 from functions.common.config import TransformationSettings
 from functions.common.events import (
     MAX_MESSAGE_BYTES,
     SourceMissingError,
-    TaskRequest,
     TransformationError,
     truncate_utf8,
 )
@@ -29,7 +30,7 @@ from functions.core import process_file
 
 logger = Logger()
 tracer = Tracer(patch_modules=TRACED_MODULES)
-metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CsvEtl"))
+metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 _COUNTS = ("rows_total", "rows_valid", "rows_rejected")
 # Written as S3 user metadata on the output so a retry can answer without the source.
@@ -46,7 +47,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     settings = TransformationSettings.from_env(os.environ)
     if not isinstance(event, dict):
         raise ValueError(f"unsupported event: expected a JSON object, got {type(event).__name__}")
-    req = TaskRequest.from_event(event)
+    return transform(TaskRequest.from_event(event), settings).to_dict()
+
+
+def transform(req: TaskRequest, settings: TransformationSettings) -> TransformResult:
+    """raw/ version -> processed/ through the core; the original is deleted only after."""
     logger.set_correlation_id(req.execution_arn or req.key)
     logger.append_keys(file=req.key, bucket=req.bucket, version_id=req.version_id)
     tracer.put_annotation("file", req.key)
@@ -95,10 +100,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     metrics.add_metric(name="FilesTransformed", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RowsProcessed", unit=MetricUnit.Count, value=counts["rows_valid"])
     logger.info("file transformed", extra={"output_key": req.keys.processed, **counts})
-    return {"output_key": req.keys.processed, **counts}
+    return TransformResult(output_key=req.keys.processed, **counts)
 
 
-def _already_processed(s3_client: Any, req: TaskRequest) -> dict[str, Any]:
+def _already_processed(s3_client: Any, req: TaskRequest) -> TransformResult:
     """raw/ is gone: succeed only if processed/ holds the output of this very version."""
     head = s3.head(s3_client, req.bucket, req.keys.processed)
     metadata = (head or {}).get("Metadata", {})
@@ -109,4 +114,4 @@ def _already_processed(s3_client: Any, req: TaskRequest) -> dict[str, Any]:
         )
     logger.info("already transformed; returning the recorded outcome")
     counts = {name: int(metadata.get(name.replace("_", "-"), 0)) for name in _COUNTS}
-    return {"output_key": req.keys.processed, **counts}
+    return TransformResult(output_key=req.keys.processed, **counts)

@@ -16,6 +16,16 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
+from contract.environment import METRICS_NAMESPACE
+from contract.payloads import (
+    Action,
+    QuarantineRequest,
+    QuarantineResult,
+    Stage,
+    TaskRequest,
+    ValidateResult,
+    action_of,
+)
 from functions.common import notify, s3
 from functions.common.clients import TRACED_MODULES, client
 from functions.common.config import ValidationSettings
@@ -24,7 +34,6 @@ from functions.common.events import (
     MAX_MESSAGE_BYTES,
     S3Object,
     SourceMissingError,
-    TaskRequest,
     caught_error_message,
     is_s3_notification,
     s3_objects,
@@ -35,7 +44,7 @@ from functions.core import Outcome, validate_file
 
 logger = Logger()
 tracer = Tracer(patch_modules=TRACED_MODULES)
-metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CsvEtl"))
+metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 
 @metrics.log_metrics
@@ -48,14 +57,15 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         raise ValueError(f"unsupported event: expected a JSON object, got {type(event).__name__}")
     if is_s3_notification(event):
         return start_executions(event, settings)
-    action = event.get("action")
-    if action == "validate":
-        return validate(TaskRequest.from_event(event), settings)
-    if action == "quarantine":
-        return quarantine(TaskRequest.from_event(event), event.get("error"), event.get("stage"))
+    action = action_of(event)
+    if action is Action.VALIDATE:
+        return validate(TaskRequest.from_event(event), settings).to_dict()
+    if action is Action.QUARANTINE:
+        return quarantine(QuarantineRequest.from_event(event)).to_dict()
     raise ValueError(
-        "unsupported event: expected an S3 notification or action 'validate'/'quarantine', "
-        f"got keys {sorted(event)[:10]} and action {action!r}"
+        "unsupported event: expected an S3 notification or action "
+        f"{' / '.join(repr(a.value) for a in Action)}, "
+        f"got keys {sorted(event)[:10]} and action {event.get('action')!r}"
     )
 
 
@@ -103,7 +113,7 @@ def _start(sfn: Any, obj: S3Object, settings: ValidationSettings) -> bool:
     return True
 
 
-def validate(req: TaskRequest, settings: ValidationSettings) -> dict[str, Any]:
+def validate(req: TaskRequest, settings: ValidationSettings) -> ValidateResult:
     """Validate the exact object version; move an invalid file to failed/ and notify."""
     logger.set_correlation_id(req.execution_arn or req.key)
     logger.append_keys(file=req.key, bucket=req.bucket, version_id=req.version_id)
@@ -132,17 +142,17 @@ def validate(req: TaskRequest, settings: ValidationSettings) -> dict[str, Any]:
     metrics.add_metric(name="FilesValidated", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RowsValid", unit=MetricUnit.Count, value=outcome.rows_valid)
     logger.info("file valid", extra=_counts(outcome))
-    return {"valid": True, **_counts(outcome), "error": "", "outcome_key": outcome_key}
+    return ValidateResult(valid=True, **_counts(outcome), error="", outcome_key=outcome_key)
 
 
 def _fail_file(
     s3_client: Any, req: TaskRequest, outcome: Outcome, settings: ValidationSettings
-) -> dict[str, Any]:
+) -> ValidateResult:
     """Original to failed/, report beside it, notify, and only then delete it from raw/."""
     error = truncate_utf8(outcome.error_summary(), MAX_MESSAGE_BYTES)
     report = {
         **_identity(req),
-        "stage": "validation",
+        "stage": Stage.VALIDATION.value,
         "outcome": "invalid",
         "error": error,
         **_counts(outcome),
@@ -159,7 +169,7 @@ def _fail_file(
             settings.topic_arn,
             key=req.key,
             bucket=req.bucket,
-            stage="validation",
+            stage=Stage.VALIDATION.value,
             error=error,
             execution_arn=req.execution_arn,
         )
@@ -167,10 +177,10 @@ def _fail_file(
         s3.delete(s3_client, req.bucket, req.key, req.version_id)
     metrics.add_metric(name="FilesInvalid", unit=MetricUnit.Count, value=1)
     logger.warning("file invalid", extra={"error": error, **_counts(outcome)})
-    return {"valid": False, **_counts(outcome), "error": error, "outcome_key": req.keys.failed}
+    return ValidateResult(valid=False, **_counts(outcome), error=error, outcome_key=req.keys.failed)
 
 
-def _already_failed(s3_client: Any, req: TaskRequest) -> dict[str, Any]:
+def _already_failed(s3_client: Any, req: TaskRequest) -> ValidateResult:
     """A retry after an invalid file was already moved: answer from its error report."""
     report = s3.get_small_json(s3_client, req.bucket, req.keys.error_report)
     if not _is_invalid_report(report, req):
@@ -183,20 +193,21 @@ def _already_failed(s3_client: Any, req: TaskRequest) -> dict[str, Any]:
         name: int(report.get(name, 0)) for name in ("rows_total", "rows_valid", "rows_rejected")
     }
     error = str(report.get("error", ""))
-    return {"valid": False, **counts, "error": error, "outcome_key": req.keys.failed}
+    return ValidateResult(valid=False, **counts, error=error, outcome_key=req.keys.failed)
 
 
-def quarantine(req: TaskRequest, error: Any, stage: Any) -> dict[str, Any]:
+def quarantine(req: QuarantineRequest) -> QuarantineResult:
     """The workflow's failure path: move the object to failed/ if still under raw/ (idempotent)."""
     logger.set_correlation_id(req.execution_arn or req.key)
     logger.append_keys(file=req.key, bucket=req.bucket, version_id=req.version_id)
+    error = req.error
     message = caught_error_message(error)
     s3_client = client("s3")
     with tracer.provider.in_subsegment("## s3.head_raw"):
         present = s3.head(s3_client, req.bucket, req.key, req.version_id) is not None
     if not present:
         logger.info("nothing to quarantine: object no longer under raw/", extra={"error": message})
-        return {"quarantined": False, "failed_key": "", "error_message": message}
+        return QuarantineResult(quarantined=False, failed_key="", error_message=message)
     caught = (
         dict(error) if isinstance(error, dict) else {"Error": "UnknownError", "Cause": repr(error)}
     )
@@ -204,7 +215,7 @@ def quarantine(req: TaskRequest, error: Any, stage: Any) -> dict[str, Any]:
         caught["Cause"] = truncate_utf8(caught["Cause"], MAX_CAUSE_BYTES)
     report: dict[str, Any] = {
         **_identity(req),
-        "stage": stage if isinstance(stage, str) and stage else "workflow",
+        "stage": req.stage,
         "outcome": "quarantined",
         "error": message,
         "caught": caught,
@@ -220,7 +231,7 @@ def quarantine(req: TaskRequest, error: Any, stage: Any) -> dict[str, Any]:
         s3.delete(s3_client, req.bucket, req.key, req.version_id)
     metrics.add_metric(name="FilesQuarantined", unit=MetricUnit.Count, value=1)
     logger.warning("file quarantined", extra={"error": message})
-    return {"quarantined": True, "failed_key": req.keys.failed, "error_message": message}
+    return QuarantineResult(quarantined=True, failed_key=req.keys.failed, error_message=message)
 
 
 def _is_invalid_report(report: Any, req: TaskRequest) -> bool:

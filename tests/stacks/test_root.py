@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from stacks.names import TAGS
+from contract.deployment import TAGS
 from tests.stacks.helpers import of_type, walk
 
 ROOT_PARAMETERS = {

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
-from stacks.names import TAGS
+from contract.deployment import TAGS
 from tests.stacks.helpers import canonical, of_type
 
 Resources = list[tuple[str, str, dict[str, Any]]]

@@ -49,19 +49,28 @@ def test_function_zip_holds_exactly_its_packages(tmp_path: Path, name: str, othe
     names = [info.filename for info in infos]
 
     assert names == sorted(names)
-    assert names[0] == "functions/__init__.py"
+    assert "functions/__init__.py" in names and "contract/__init__.py" in names
     for package in ("core", "common", name):
         assert f"functions/{package}/__init__.py" in names
     assert f"functions/{name}/handler.py" in names
     assert not any(n.startswith(f"functions/{other}/") for n in names)
     assert all(n.endswith(".py") and "__pycache__" not in n for n in names)
+    packages = [
+        build.ROOT / "contract",
+        *(build.ROOT / "functions" / p for p in ("core", "common", name)),
+    ]
     expected = sorted(
-        p.relative_to(build.ROOT).as_posix()
-        for package in ("core", "common", name)
-        for p in (build.ROOT / "functions" / package).rglob("*.py")
-        if "__pycache__" not in p.parts
+        [
+            "functions/__init__.py",
+            *(
+                p.relative_to(build.ROOT).as_posix()
+                for package in packages
+                for p in package.rglob("*.py")
+                if "__pycache__" not in p.parts
+            ),
+        ]
     )
-    assert names[1:] == expected
+    assert names == expected
     for info in infos:
         assert info.date_time == (1980, 1, 1, 0, 0, 0)
         assert stat.S_IMODE(info.external_attr >> 16) == 0o644

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from functions.common import notify
 from functions.common import s3 as s3_helpers
 from functions.common.events import caught_error_message, truncate_utf8
-from functions.common.keys import FileKeys
 from functions.common.naming import execution_name
 
 from .conftest import Aws
@@ -53,21 +52,6 @@ def test_execution_name_changes_with_bucket_key_and_version_only() -> None:
         "b", "raw/x.csv", "", "e1"
     )
     assert execution_name("b", "raw/x.csv", "", "e1") != execution_name("b", "raw/x.csv", "", "e2")
-
-
-def test_keys_map_raw_to_every_outcome() -> None:
-    keys = FileKeys.of("raw/2026/01/x.csv")
-    assert keys.path == "2026/01/x.csv"
-    assert keys.processed == "processed/2026/01/x.csv"
-    assert keys.failed == "failed/2026/01/x.csv"
-    assert keys.error_report == "failed/2026/01/x.csv.error.json"
-    assert keys.rejected == "failed/2026/01/x.csv.rejected.csv"
-
-
-@pytest.mark.parametrize("key", ["processed/x.csv", "x.csv", "raw/", "Raw/x.csv", "/raw/x.csv"])
-def test_keys_refuse_anything_but_a_raw_file(key: str) -> None:
-    with pytest.raises(ValueError, match="must start with 'raw/'"):
-        FileKeys.of(key)
 
 
 def test_subject_names_the_file_within_sns_limits() -> None:

@@ -1,0 +1,41 @@
+"""The metadata item of one processing attempt (DynamoDB; docs/interfaces.md, "Metadata item").
+
+The workflow writes it (RecordStart, then one terminal update); the tools read it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+#: The table's key: one item per attempt of one file.
+PARTITION_KEY: Final = "file_name"
+SORT_KEY: Final = "process_start_time"
+
+
+class Status(StrEnum):
+    """Where an attempt stands: PROCESSING until the workflow records its end."""
+
+    PROCESSING = "PROCESSING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+#: Statuses an attempt ends in.
+TERMINAL: Final = frozenset({Status.SUCCEEDED, Status.FAILED})
+
+
+class Attr:
+    """Attribute names besides the key."""
+
+    STATUS: Final = "status"
+    PROCESS_END_TIME: Final = "process_end_time"
+    ERROR_MESSAGE: Final = "error_message"
+    ROWS_TOTAL: Final = "rows_total"
+    ROWS_VALID: Final = "rows_valid"
+    ROWS_REJECTED: Final = "rows_rejected"
+    EXECUTION_ARN: Final = "execution_arn"
+    VERSION_ID: Final = "version_id"
+    ETAG: Final = "etag"
+    BUCKET: Final = "bucket"
+    OUTPUT_KEY: Final = "output_key"

@@ -1,0 +1,191 @@
+"""The JSON exchanged between the S3 trigger, the state machine and the functions.
+
+Each payload is a frozen dataclass: the functions build results with it and parse requests
+with ``from_event`` (a clear ValueError names a bad field); the workflow definition addresses
+the same fields through ``field_path``, which refuses a name the dataclass does not have, so
+the two sides cannot drift. Field meanings are in docs/interfaces.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+from contract.keys import FileKeys
+
+#: Subject of every failure notification: this prefix, then the object key.
+SUBJECT_PREFIX: Final = "CSV ETL failure: "
+
+
+class Action(StrEnum):
+    """What a workflow task asks the validation function to do."""
+
+    VALIDATE = "validate"
+    QUARANTINE = "quarantine"
+
+
+class Stage(StrEnum):
+    """The pipeline stage a failure happened in (the notification's ``stage``)."""
+
+    METADATA = "metadata"
+    VALIDATION = "validation"
+    TRANSFORMATION = "transformation"
+    WORKFLOW = "workflow"
+
+
+def field_names(payload: type) -> tuple[str, ...]:
+    """The JSON field names of a payload class, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(payload))
+
+
+def field_path(prefix: str, payload: type, name: str) -> str:
+    """JSONPath ``<prefix>.<name>`` to a field of ``payload``; KeyError for an unknown name."""
+    names = field_names(payload)
+    if name not in names:
+        raise KeyError(f"{payload.__name__} has no field {name!r} (fields: {sorted(names)})")
+    return f"{prefix}.{name}"
+
+
+def _string(event: Mapping[str, Any], name: str, *, required: bool) -> str:
+    value = event.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value):
+        raise ValueError(f"event field {name!r} must be a non-empty string, got {value!r}")
+    return value
+
+
+class _Payload:
+    """JSON conversion shared by every payload."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The payload as JSON-able fields (StrEnums as their values)."""
+        return {
+            f.name: getattr(self, f.name).value
+            if isinstance(getattr(self, f.name), StrEnum)
+            else getattr(self, f.name)
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+        }
+
+    def to_json(self) -> str:
+        """The payload as one JSON document (non-ASCII kept)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionInput(_Payload):
+    """The StartExecution input: strings, never null (``""`` when S3 gave no version/etag)."""
+
+    bucket: str
+    key: str
+    version_id: str
+    etag: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRequest(_Payload):
+    """What every workflow task sends a function: which object version, which execution."""
+
+    bucket: str
+    key: str
+    version_id: str
+    execution_arn: str
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> TaskRequest:
+        """Check the fields of a Validate/Transform/Quarantine event; ValueError names a bad one."""
+        request = TaskRequest(
+            bucket=_string(event, "bucket", required=True),
+            key=_string(event, "key", required=True),
+            version_id=_string(event, "version_id", required=False),
+            execution_arn=_string(event, "execution_arn", required=False),
+        )
+        FileKeys.of(request.key)  # a raw/ key, or ValueError
+        return request
+
+    @property
+    def keys(self) -> FileKeys:
+        """Every key derived from the raw object key."""
+        return FileKeys.of(self.key)
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateRequest(TaskRequest):
+    """The Validate task: a TaskRequest with ``action`` set (the S3 trigger has none)."""
+
+    action: Action = Action.VALIDATE
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateResult(_Payload):
+    """The validation function's answer to a Validate task."""
+
+    valid: bool
+    rows_total: int
+    rows_valid: int
+    rows_rejected: int
+    error: str
+    outcome_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransformResult(_Payload):
+    """The transformation function's answer to a Transform task."""
+
+    output_key: str
+    rows_total: int
+    rows_valid: int
+    rows_rejected: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineRequest(TaskRequest):
+    """The failure path's Quarantine task: the caught ``{Error, Cause}`` and the failed stage."""
+
+    stage: str = Stage.WORKFLOW.value
+    error: Any = None
+    action: Action = Action.QUARANTINE
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> QuarantineRequest:
+        """The task fields, checked; ``stage`` falls back to "workflow", ``error`` is kept as sent."""
+        task = TaskRequest.from_event(event)
+        stage = event.get("stage")
+        return cls(
+            **{f.name: getattr(task, f.name) for f in dataclasses.fields(TaskRequest)},
+            stage=stage if isinstance(stage, str) and stage else Stage.WORKFLOW.value,
+            error=event.get("error"),
+        )
+
+
+def action_of(event: Mapping[str, Any]) -> Action | None:
+    """The task action an event asks for, or None (an S3 notification, or not ours)."""
+    value = event.get("action")
+    try:
+        return Action(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineResult(_Payload):
+    """Whether the object was moved to failed/, and the message to record and notify."""
+
+    quarantined: bool
+    failed_key: str
+    error_message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notification(_Payload):
+    """The JSON body of every failure notification (its subject is ``SUBJECT_PREFIX + key``)."""
+
+    file: str
+    bucket: str
+    stage: str
+    error: str
+    execution_arn: str
