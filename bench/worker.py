@@ -21,17 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bench.implementations import IMPLEMENTATIONS
 from contract.keys import REJECTED_ROWS_SUFFIX
-
-# name -> (module, whether it is the project's core)
-IMPLEMENTATIONS: dict[str, tuple[str, bool]] = {
-    "ours": ("functions.core", True),
-    "ours-mt": ("functions.core", True),
-    "duckdb": ("bench.baselines.duckdb_impl", False),
-    "pandas": ("bench.baselines.pandas_impl", False),
-    "stdlib": ("bench.baselines.stdlib_csv", False),
-    "bare-polars": ("bench.baselines.bare_polars", False),
-}
 
 
 def _core_runner(module: Any, strict: bool) -> Callable[[str, str, str], Any]:
@@ -47,9 +38,9 @@ def _core_runner(module: Any, strict: bool) -> Callable[[str, str, str], Any]:
 
 def runner(impl: str, strict: bool = False) -> Callable[[str, str, str], Any]:
     """``run(source, output, rejected) -> outcome`` for an implementation name."""
-    module_name, is_core = IMPLEMENTATIONS[impl]
-    module = importlib.import_module(module_name)
-    if is_core:
+    spec = IMPLEMENTATIONS[impl]
+    module = importlib.import_module(spec.module)
+    if spec.core:
         return _core_runner(module, strict)
 
     def run(source: str, output: str, rejected: str) -> Any:
