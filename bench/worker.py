@@ -13,7 +13,6 @@ import contextlib
 import csv
 import importlib
 import json
-import os
 import resource
 import time
 from collections.abc import Callable
@@ -21,17 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bench.implementations import IMPLEMENTATIONS
 from contract.keys import REJECTED_ROWS_SUFFIX
-
-# name -> (module, whether it is the project's core)
-IMPLEMENTATIONS: dict[str, tuple[str, bool]] = {
-    "ours": ("functions.core", True),
-    "ours-mt": ("functions.core", True),
-    "duckdb": ("bench.baselines.duckdb_impl", False),
-    "pandas": ("bench.baselines.pandas_impl", False),
-    "stdlib": ("bench.baselines.stdlib_csv", False),
-    "bare-polars": ("bench.baselines.bare_polars", False),
-}
 
 
 def _core_runner(module: Any, strict: bool) -> Callable[[str, str, str], Any]:
@@ -47,9 +37,9 @@ def _core_runner(module: Any, strict: bool) -> Callable[[str, str, str], Any]:
 
 def runner(impl: str, strict: bool = False) -> Callable[[str, str, str], Any]:
     """``run(source, output, rejected) -> outcome`` for an implementation name."""
-    module_name, is_core = IMPLEMENTATIONS[impl]
-    module = importlib.import_module(module_name)
-    if is_core:
+    spec = IMPLEMENTATIONS[impl]
+    module = importlib.import_module(spec.module)
+    if spec.core:
         return _core_runner(module, strict)
 
     def run(source: str, output: str, rejected: str) -> Any:
@@ -96,28 +86,22 @@ def main() -> None:
     )
     parser.add_argument("--strict", action="store_true", help="core only: default (strict) config")
     args = parser.parse_args()
-    t0 = time.perf_counter()
     if args.impl == "pandas":
         import pyarrow as pa
 
         pa.set_cpu_count(1)
         pa.set_io_thread_count(1)
     run = runner(args.impl, args.strict)
-    import_seconds = time.perf_counter() - t0
     rejected = args.output + REJECTED_ROWS_SUFFIX
-    t1 = time.perf_counter()
+    t0 = time.perf_counter()
     outcome = run(args.source, args.output, rejected)
-    seconds = time.perf_counter() - t1
+    seconds = time.perf_counter() - t0
     result: dict[str, Any] = {
         "impl": args.impl,
         "seconds": seconds,
-        "import_seconds": import_seconds,
-        "ok": bool(getattr(outcome, "ok", True)),
         "rows_total": int(getattr(outcome, "rows_total", 0) or 0),
         "rows_valid": int(getattr(outcome, "rows_valid", 0) or 0),
         "rows_rejected": int(getattr(outcome, "rows_rejected", 0) or 0),
-        "structural_error": str(getattr(outcome, "structural_error", "") or ""),
-        "pid": os.getpid(),
         "peak_rss_mib": peak_rss_mib(),
     }
     if args.lines:

@@ -25,7 +25,6 @@ OVERSIZED = {
     "tools/build_functions.py",
     "functions/core/pipeline.py",
     "stacks/orchestration.py",
-    "bench/run.py",
 }
 
 # Test directories that hold data, or drive the deployed pipeline as a whole.

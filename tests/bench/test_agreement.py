@@ -15,7 +15,7 @@ import pytest
 # duckdb and pandas come from requirements/bench.lock, which `make test` installs: a missing
 # one is an error here, not a skip.
 from bench.generate import generate
-from bench.run import compare, format_problems, load_output, parsed
+from bench.verify import compare, format_problems, load_output, parsed
 from bench.worker import rejected_lines, runner
 
 BASELINES = ["stdlib", "pandas", "duckdb"]
