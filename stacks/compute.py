@@ -16,7 +16,8 @@ from contract.environment import METRICS_NAMESPACE, Env
 from contract.keys import FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX
 from stacks import policies
 from stacks.base import JsonLoggingConfig, Stack, lint_metadata, tags
-from stacks.names import Output, Param
+from stacks.names import Output
+from stacks.parameters import Param
 
 HAS_RESERVED_CONCURRENCY = "HasReservedConcurrency"
 

@@ -29,8 +29,8 @@ from contract.payloads import (
 )
 from stacks import policies
 from stacks.base import Stack, tags
-from stacks.names import Output, Param
-from stacks.parameters import RETRY_INTERVAL_VALUES
+from stacks.names import Output
+from stacks.parameters import RETRY_INTERVAL_VALUES, Param
 
 BACKOFF_RATE = 2.0
 MAX_DELAY_SECONDS = 60
