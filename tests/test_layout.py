@@ -24,7 +24,6 @@ OVERSIZED = {
     "tools/local.py",
     "tools/build_functions.py",
     "functions/core/pipeline.py",
-    "stacks/orchestration.py",
     "bench/run.py",
 }
 
