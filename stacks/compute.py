@@ -21,6 +21,11 @@ from stacks.parameters import Param
 
 HAS_RESERVED_CONCURRENCY = "HasReservedConcurrency"
 
+# Both functions and the layer. tools/build_functions.py builds the layer for this runtime from
+# manylinux aarch64 wheels only: an x86_64 function would fail to import polars.
+RUNTIME = "python3.13"
+ARCHITECTURE = "arm64"
+
 MEMORY_MB = 2048  # polars streams, so memory stays bounded for files far larger than this
 TIMEOUT_SECONDS = 900  # the Lambda maximum: validating a large file is one long scan
 # Handlers stream the object to /tmp and transform it there (source + output + rejected rows,
@@ -115,8 +120,8 @@ class ComputeStack(Stack):
                     S3Bucket=self.param(Param.ARTIFACTS_BUCKET),
                     S3Key=self.param(Param.LAYER_CODE_KEY),
                 ),
-                CompatibleRuntimes=[self.param(Param.LAMBDA_RUNTIME)],
-                CompatibleArchitectures=[self.param(Param.LAMBDA_ARCHITECTURE)],
+                CompatibleRuntimes=[RUNTIME],
+                CompatibleArchitectures=[ARCHITECTURE],
             )
         )
         self.output(Output.LAYER_VERSION_ARN, layer.ref(), "Dependencies layer version ARN")
@@ -176,8 +181,8 @@ class ComputeStack(Stack):
                 FunctionName=function_name,
                 Description=f"CSV ETL {service}",
                 Handler=handler,
-                Runtime=self.param(Param.LAMBDA_RUNTIME),
-                Architectures=[self.param(Param.LAMBDA_ARCHITECTURE)],
+                Runtime=RUNTIME,
+                Architectures=[ARCHITECTURE],
                 Code=lambda_.Code(S3Bucket=self.param(Param.ARTIFACTS_BUCKET), S3Key=code_key),
                 Layers=[self.layer.ref()],
                 Role=GetAtt(role, "Arn"),

@@ -1,20 +1,18 @@
 """Orchestration: the Standard state machine, its role and its log group.
 
 The workflow itself (docs/interfaces.md, "Workflow") is ``stacks.workflow``; this stack supplies
-the ARNs and names it refers to as ``DefinitionSubstitutions``. The retry interval, which ASL
-wants as an integer, is an ``Fn::If`` between integer literals chosen by the
-``RetryIntervalSeconds`` parameter.
+the ARNs and names it refers to as ``DefinitionSubstitutions``.
 """
 
-from troposphere import Equals, GetAtt, Ref, Sub, iam
+from troposphere import GetAtt, Ref, Sub, iam
 from troposphere import stepfunctions as sfn
 
 from stacks import policies
 from stacks.base import Stack, tags
 from stacks.names import Output
-from stacks.parameters import RETRY_INTERVAL_VALUES, Param
+from stacks.parameters import Param
 from stacks.workflow import definition
-from stacks.workflow.asl import Substitution, interval_condition
+from stacks.workflow.asl import Substitution
 
 
 class OrchestrationStack(Stack):
@@ -27,9 +25,6 @@ class OrchestrationStack(Stack):
         """Log group, role, state machine, outputs."""
         self.param(Param.PROJECT_NAME)
         self.param(Param.STAGE)
-        interval = self.param(Param.RETRY_INTERVAL_SECONDS)
-        for value in RETRY_INTERVAL_VALUES[:-1]:
-            self.template.add_condition(interval_condition(value), Equals(interval, value))
         name = self.param(Param.STATE_MACHINE_NAME)
         validation = self.param(Param.VALIDATION_FUNCTION_ARN)
         transformation = self.param(Param.TRANSFORMATION_FUNCTION_ARN)

@@ -68,10 +68,6 @@ LOG_RETENTION_VALUES: Final = (
     "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653",
 )  # fmt: skip
 
-# A Step Functions retry interval must be an integer in the definition, so the parameter is a
-# closed set that the orchestration stack maps to integer literals with conditions.
-RETRY_INTERVAL_VALUES: Final = ("1", "2", "5")
-
 _S3_KEY = r"^[A-Za-z0-9!_.*'()/-]{1,1024}$"
 _ARN = r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:.+$"
 _BUCKET = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
@@ -139,24 +135,6 @@ class Param:
         pattern=_S3_KEY,
         form=Form(Group.CODE_ARTIFACTS, "polars layer zip key"),
     )
-    LAMBDA_RUNTIME: Final = TemplateParameter(
-        "LambdaRuntime",
-        "Lambda runtime of both functions and the layer",
-        "python3.13 (the layer is built for it)",
-        allowed=("python3.13",),
-        default="python3.13",
-        form=Form(Group.FUNCTIONS, "Lambda runtime"),
-    )
-    LAMBDA_ARCHITECTURE: Final = TemplateParameter(
-        "LambdaArchitecture",
-        "Instruction set of both functions and the layer",
-        "arm64 (the polars layer is built for aarch64)",
-        # tools/build_functions.py builds the layer from manylinux aarch64 wheels only: an
-        # x86_64 function would fail to import polars.
-        allowed=("arm64",),
-        default="arm64",
-        form=Form(Group.FUNCTIONS, "Lambda architecture"),
-    )
     RESERVED_CONCURRENCY: Final = TemplateParameter(
         "ReservedConcurrency",
         "Reserved concurrency of each function; 0 leaves them unreserved (an account must keep "
@@ -200,14 +178,6 @@ class Param:
         allowed=LOG_RETENTION_VALUES,
         default="365",
         form=Form(Group.OPERATIONS, "Log retention (days)"),
-    )
-    RETRY_INTERVAL_SECONDS: Final = TemplateParameter(
-        "RetryIntervalSeconds",
-        "First retry interval of every workflow task (backoff doubles it)",
-        "one of " + ", ".join(RETRY_INTERVAL_VALUES),
-        allowed=RETRY_INTERVAL_VALUES,
-        default="2",
-        form=Form(Group.OPERATIONS, "Workflow retry interval (seconds)"),
     )
 
     # Wiring parameters: values come from the root (deterministic names, siblings' outputs).

@@ -7,10 +7,9 @@ refuses a field the payload class does not have, so the workflow and the functio
 
 from typing import Any, Final
 
-from troposphere import AWSHelperFn, If, Sub
+from troposphere import Sub
 
 from contract.payloads import ExecutionInput, TaskRequest, field_names, field_path
-from stacks.parameters import RETRY_INTERVAL_VALUES
 
 State = dict[str, Any]
 States = dict[str, State]
@@ -42,6 +41,8 @@ EXECUTION_ID = "$$.Execution.Id"
 EXECUTION_START = "$$.Execution.StartTime"
 STATE_ENTERED = "$$.State.EnteredTime"
 
+# The first retry waits 2 s (ASL wants whole seconds), then backoff doubles it up to the cap.
+RETRY_INTERVAL_SECONDS = 2
 BACKOFF_RATE = 2.0
 MAX_DELAY_SECONDS = 60
 TASK_RETRY_ATTEMPTS = 3  # any error of a task, after which its Catch takes over
@@ -65,25 +66,10 @@ def merge(*parts: States) -> States:
     return merged
 
 
-def interval_condition(value: str) -> str:
-    """The condition that holds when ``RetryIntervalSeconds`` is ``value``."""
-    return f"RetryIntervalIs{value}"
-
-
-def retry_interval() -> AWSHelperFn:
-    """IntervalSeconds as an integer picked by ``RetryIntervalSeconds`` (Ref would be a string)."""
-    *choices, last = RETRY_INTERVAL_VALUES
-    result: AWSHelperFn | int = int(last)
-    for value in reversed(choices):
-        result = If(interval_condition(value), int(value), result)
-    assert isinstance(result, AWSHelperFn)
-    return result
-
-
 def _retrier(errors: list[str], attempts: int) -> dict[str, Any]:
     return {
         "ErrorEquals": errors,
-        "IntervalSeconds": retry_interval(),
+        "IntervalSeconds": RETRY_INTERVAL_SECONDS,
         "MaxAttempts": attempts,
         "BackoffRate": BACKOFF_RATE,
         "MaxDelaySeconds": MAX_DELAY_SECONDS,

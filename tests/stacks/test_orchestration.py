@@ -182,21 +182,14 @@ def test_transitions_are_valid_every_state_is_reachable_and_nothing_loops(
     assert seen == set(states)
 
 
-def test_retry_interval_is_an_integer_chosen_by_the_parameter(
+def test_retry_interval_is_a_fixed_integer(
     templates: dict[str, dict[str, Any]], states: dict[str, dict[str, Any]]
 ) -> None:
-    template = templates["orchestration.json"]
-    allowed = template["Parameters"]["RetryIntervalSeconds"]["AllowedValues"]
-
-    def resolve(value: Any, chosen: str) -> Any:
-        if isinstance(value, dict) and "Fn::If" in value:
-            condition, when_true, when_false = value["Fn::If"]
-            (equals,) = template["Conditions"][condition].values()
-            return resolve(when_true if equals[1] == chosen else when_false, chosen)
-        return value
-
-    for chosen in allowed:
-        for state in states.values():
-            for retrier in state.get("Retry", []):
-                interval = resolve(retrier["IntervalSeconds"], chosen)
-                assert isinstance(interval, int) and interval == int(chosen)
+    # ASL wants whole seconds; the emulator scales every wait, so no parameter is needed.
+    assert "Conditions" not in templates["orchestration.json"]
+    intervals = {
+        retrier["IntervalSeconds"]
+        for state in states.values()
+        for retrier in state.get("Retry", [])
+    }
+    assert intervals == {2}

@@ -21,9 +21,6 @@ ROOT_PARAMETERS = {
     "ReservedConcurrency",
     "LogRetentionDays",
     "LogLevel",
-    "RetryIntervalSeconds",
-    "LambdaRuntime",
-    "LambdaArchitecture",
 }
 
 
@@ -40,8 +37,6 @@ def test_pinned_defaults(root: dict[str, Any]) -> None:
     params = root["Parameters"]
     assert params["Stage"]["AllowedValues"] == ["dev", "staging", "prod"]
     assert params["Stage"]["Default"] == "prod"
-    assert params["LambdaRuntime"]["Default"] == "python3.13"
-    assert params["LambdaArchitecture"]["Default"] == "arm64"
     assert params["MaxInvalidRowRatio"]["Default"] == "0"
     assert params["SourceTimezone"]["Default"] == "UTC"
     assert params["NotificationEmail"]["Default"] == ""

@@ -88,8 +88,9 @@ def test_function_configuration(compute: dict[str, Any], logical_id: str) -> Non
     props = compute["Resources"][logical_id]["Properties"]
     title = logical_id.removesuffix("Function")
     assert props["Handler"] == handler
-    assert props["Runtime"] == {"Ref": "LambdaRuntime"}
-    assert props["Architectures"] == [{"Ref": "LambdaArchitecture"}]
+    # The layer is built for this runtime and for aarch64 only.
+    assert props["Runtime"] == "python3.13"
+    assert props["Architectures"] == ["arm64"]
     assert props["Code"] == {
         "S3Bucket": {"Ref": "ArtifactsBucket"},
         "S3Key": {"Ref": f"{title}CodeKey"},
@@ -152,8 +153,8 @@ def test_layer_is_built_from_the_artifacts_bucket(compute: dict[str, Any]) -> No
         "S3Bucket": {"Ref": "ArtifactsBucket"},
         "S3Key": {"Ref": "LayerCodeKey"},
     }
-    assert layer["CompatibleRuntimes"] == [{"Ref": "LambdaRuntime"}]
-    assert layer["CompatibleArchitectures"] == [{"Ref": "LambdaArchitecture"}]
+    assert layer["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["CompatibleArchitectures"] == ["arm64"]
 
 
 def test_reserved_concurrency_zero_means_unreserved(compute: dict[str, Any]) -> None:
