@@ -140,41 +140,11 @@ class ComputeStack(Stack):
         """One function with its DLQ, encrypted log group and a role holding exactly ``grants``."""
         key_arn = self.param(Param.KEY_ARN)
         function_name = Sub("${ProjectName}-${Stage}-" + service)
-        queue = self.template.add_resource(
-            sqs.Queue(
-                f"{title}DeadLetterQueue",
-                KmsMasterKeyId=key_arn,
-                KmsDataKeyReusePeriodSeconds=300,
-                MessageRetentionPeriod=DLQ_RETENTION_SECONDS,
-                Tags=tags(),
-                # A redeploy must not lose undelivered events, and a delete drops them.
-                DeletionPolicy="Retain",
-                UpdateReplacePolicy="Retain",
-            )
-        )
+        queue = self._dead_letter_queue(title, key_arn)
         log_group = self.log_group(
             f"{title}LogGroup", Sub("/aws/lambda/${ProjectName}-${Stage}-" + service), key_arn
         )
-        role = self.template.add_resource(
-            iam.Role(
-                f"{title}Role",
-                Description=Sub("${ProjectName}-${Stage} " + service + " function"),
-                AssumeRolePolicyDocument=policies.service_trust("lambda.amazonaws.com"),
-                Policies=[
-                    iam.Policy(
-                        PolicyName=f"{service}-least-privilege",
-                        PolicyDocument=policies.document(
-                            grants,
-                            policies.send_to_queue(GetAtt(queue, "Arn")),
-                            policies.use_key(key_arn),
-                            policies.write_own_logs(GetAtt(log_group, "Arn")),
-                            policies.xray_write(),
-                        ),
-                    )
-                ],
-                Tags=tags(),
-            )
-        )
+        role = self._role(title, service, grants, queue, log_group)
         function = self.template.add_resource(
             lambda_.Function(
                 f"{title}Function",
@@ -211,6 +181,51 @@ class ComputeStack(Stack):
             )
         )
         return FunctionResources(function=function, queue=queue, log_group=log_group)
+
+    def _dead_letter_queue(self, title: str, key_arn: Ref) -> sqs.Queue:
+        """Where events go that the function could not process, encrypted and kept 14 days."""
+        return self.template.add_resource(
+            sqs.Queue(
+                f"{title}DeadLetterQueue",
+                KmsMasterKeyId=key_arn,
+                KmsDataKeyReusePeriodSeconds=300,
+                MessageRetentionPeriod=DLQ_RETENTION_SECONDS,
+                Tags=tags(),
+                # A redeploy must not lose undelivered events, and a delete drops them.
+                DeletionPolicy="Retain",
+                UpdateReplacePolicy="Retain",
+            )
+        )
+
+    def _role(
+        self,
+        title: str,
+        service: str,
+        grants: list[Statement],
+        queue: sqs.Queue,
+        log_group: logs.LogGroup,
+    ) -> iam.Role:
+        """``grants``, plus what every function needs: its DLQ, the key, its logs, X-Ray."""
+        return self.template.add_resource(
+            iam.Role(
+                f"{title}Role",
+                Description=Sub("${ProjectName}-${Stage} " + service + " function"),
+                AssumeRolePolicyDocument=policies.service_trust("lambda.amazonaws.com"),
+                Policies=[
+                    iam.Policy(
+                        PolicyName=f"{service}-least-privilege",
+                        PolicyDocument=policies.document(
+                            grants,
+                            policies.send_to_queue(GetAtt(queue, "Arn")),
+                            policies.use_key(self.param(Param.KEY_ARN)),
+                            policies.write_own_logs(GetAtt(log_group, "Arn")),
+                            policies.xray_write(),
+                        ),
+                    )
+                ],
+                Tags=tags(),
+            )
+        )
 
     def _async_invoke_config(self, resources: FunctionResources) -> None:
         """S3's asynchronous invocations: bounded retries and age, then the DLQ."""
