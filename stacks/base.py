@@ -6,8 +6,7 @@ from troposphere import AWSHelperFn, Output, Parameter, PropsDictType, Ref, Tags
 from troposphere.awslambda import LoggingConfig
 
 from contract.deployment import TAGS
-from stacks.names import Param
-from stacks.parameters import SPECS
+from stacks.parameters import Param, TemplateParameter
 
 
 def tags(**extra: str) -> Tags:
@@ -63,16 +62,12 @@ class Stack:
         """Add the stack's resources, conditions and outputs."""
         raise NotImplementedError
 
-    def param(self, name: str, *, group: str | None = None, label: str | None = None) -> Ref:
-        """Declare parameter ``name`` (once, with its shared spec) and return a Ref to it."""
-        if name not in self.params:
-            parameter = self.template.add_parameter(Parameter(name, **SPECS[name]))
-            self.params[name] = parameter
-            if group:
-                self.template.add_parameter_to_group(parameter, group)
-            if label:
-                self.template.set_parameter_label(parameter, label)
-        return Ref(self.params[name])
+    def param(self, declared: TemplateParameter) -> Ref:
+        """Declare a parameter (once, as ``stacks.parameters`` declares it) and return a Ref to it."""
+        if declared.name not in self.params:
+            parameter = Parameter(declared.name, **declared.properties())
+            self.params[declared.name] = self.template.add_parameter(parameter)
+        return Ref(self.params[declared.name])
 
     def output(self, name: str, value: AWSHelperFn | str, description: str) -> None:
         """Register an Output; call it right after creating the resource it describes."""

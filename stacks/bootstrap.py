@@ -37,4 +37,4 @@ class BootstrapStack(Stack):
             )
         )
         self.output(Output.ARTIFACTS_BUCKET_NAME, bucket.ref(), "Artifacts bucket name")
-        self.output("ArtifactsBucketArn", GetAtt(bucket, "Arn"), "Artifacts bucket ARN")
+        self.output(Output.ARTIFACTS_BUCKET_ARN, GetAtt(bucket, "Arn"), "Artifacts bucket ARN")

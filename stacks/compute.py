@@ -16,9 +16,15 @@ from contract.environment import METRICS_NAMESPACE, Env
 from contract.keys import FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX
 from stacks import policies
 from stacks.base import JsonLoggingConfig, Stack, lint_metadata, tags
-from stacks.names import Output, Param
+from stacks.names import Output
+from stacks.parameters import Param
 
 HAS_RESERVED_CONCURRENCY = "HasReservedConcurrency"
+
+# Both functions and the layer. tools/build_functions.py builds the layer for this runtime from
+# manylinux aarch64 wheels only: an x86_64 function would fail to import polars.
+RUNTIME = "python3.13"
+ARCHITECTURE = "arm64"
 
 MEMORY_MB = 2048  # polars streams, so memory stays bounded for files far larger than this
 TIMEOUT_SECONDS = 900  # the Lambda maximum: validating a large file is one long scan
@@ -114,8 +120,8 @@ class ComputeStack(Stack):
                     S3Bucket=self.param(Param.ARTIFACTS_BUCKET),
                     S3Key=self.param(Param.LAYER_CODE_KEY),
                 ),
-                CompatibleRuntimes=[self.param(Param.LAMBDA_RUNTIME)],
-                CompatibleArchitectures=[self.param(Param.LAMBDA_ARCHITECTURE)],
+                CompatibleRuntimes=[RUNTIME],
+                CompatibleArchitectures=[ARCHITECTURE],
             )
         )
         self.output(Output.LAYER_VERSION_ARN, layer.ref(), "Dependencies layer version ARN")
@@ -134,49 +140,19 @@ class ComputeStack(Stack):
         """One function with its DLQ, encrypted log group and a role holding exactly ``grants``."""
         key_arn = self.param(Param.KEY_ARN)
         function_name = Sub("${ProjectName}-${Stage}-" + service)
-        queue = self.template.add_resource(
-            sqs.Queue(
-                f"{title}DeadLetterQueue",
-                KmsMasterKeyId=key_arn,
-                KmsDataKeyReusePeriodSeconds=300,
-                MessageRetentionPeriod=DLQ_RETENTION_SECONDS,
-                Tags=tags(),
-                # A redeploy must not lose undelivered events, and a delete drops them.
-                DeletionPolicy="Retain",
-                UpdateReplacePolicy="Retain",
-            )
-        )
+        queue = self._dead_letter_queue(title, key_arn)
         log_group = self.log_group(
             f"{title}LogGroup", Sub("/aws/lambda/${ProjectName}-${Stage}-" + service), key_arn
         )
-        role = self.template.add_resource(
-            iam.Role(
-                f"{title}Role",
-                Description=Sub("${ProjectName}-${Stage} " + service + " function"),
-                AssumeRolePolicyDocument=policies.service_trust("lambda.amazonaws.com"),
-                Policies=[
-                    iam.Policy(
-                        PolicyName=f"{service}-least-privilege",
-                        PolicyDocument=policies.document(
-                            grants,
-                            policies.send_to_queue(GetAtt(queue, "Arn")),
-                            policies.use_key(key_arn),
-                            policies.write_own_logs(GetAtt(log_group, "Arn")),
-                            policies.xray_write(),
-                        ),
-                    )
-                ],
-                Tags=tags(),
-            )
-        )
+        role = self._role(title, service, grants, queue, log_group)
         function = self.template.add_resource(
             lambda_.Function(
                 f"{title}Function",
                 FunctionName=function_name,
                 Description=f"CSV ETL {service}",
                 Handler=handler,
-                Runtime=self.param(Param.LAMBDA_RUNTIME),
-                Architectures=[self.param(Param.LAMBDA_ARCHITECTURE)],
+                Runtime=RUNTIME,
+                Architectures=[ARCHITECTURE],
                 Code=lambda_.Code(S3Bucket=self.param(Param.ARTIFACTS_BUCKET), S3Key=code_key),
                 Layers=[self.layer.ref()],
                 Role=GetAtt(role, "Arn"),
@@ -205,6 +181,51 @@ class ComputeStack(Stack):
             )
         )
         return FunctionResources(function=function, queue=queue, log_group=log_group)
+
+    def _dead_letter_queue(self, title: str, key_arn: Ref) -> sqs.Queue:
+        """Where events go that the function could not process, encrypted and kept 14 days."""
+        return self.template.add_resource(
+            sqs.Queue(
+                f"{title}DeadLetterQueue",
+                KmsMasterKeyId=key_arn,
+                KmsDataKeyReusePeriodSeconds=300,
+                MessageRetentionPeriod=DLQ_RETENTION_SECONDS,
+                Tags=tags(),
+                # A redeploy must not lose undelivered events, and a delete drops them.
+                DeletionPolicy="Retain",
+                UpdateReplacePolicy="Retain",
+            )
+        )
+
+    def _role(
+        self,
+        title: str,
+        service: str,
+        grants: list[Statement],
+        queue: sqs.Queue,
+        log_group: logs.LogGroup,
+    ) -> iam.Role:
+        """``grants``, plus what every function needs: its DLQ, the key, its logs, X-Ray."""
+        return self.template.add_resource(
+            iam.Role(
+                f"{title}Role",
+                Description=Sub("${ProjectName}-${Stage} " + service + " function"),
+                AssumeRolePolicyDocument=policies.service_trust("lambda.amazonaws.com"),
+                Policies=[
+                    iam.Policy(
+                        PolicyName=f"{service}-least-privilege",
+                        PolicyDocument=policies.document(
+                            grants,
+                            policies.send_to_queue(GetAtt(queue, "Arn")),
+                            policies.use_key(self.param(Param.KEY_ARN)),
+                            policies.write_own_logs(GetAtt(log_group, "Arn")),
+                            policies.xray_write(),
+                        ),
+                    )
+                ],
+                Tags=tags(),
+            )
+        )
 
     def _async_invoke_config(self, resources: FunctionResources) -> None:
         """S3's asynchronous invocations: bounded retries and age, then the DLQ."""

@@ -16,7 +16,8 @@ from troposphere import sns as tsns
 
 from stacks import policies
 from stacks.base import Stack, tags
-from stacks.names import Output, Param
+from stacks.names import Output
+from stacks.parameters import Param
 
 HAS_NOTIFICATION_EMAIL = "HasNotificationEmail"
 

@@ -7,7 +7,8 @@ from troposphere import Sub
 from troposphere import cloudwatch as cw
 
 from stacks.base import Stack, tags
-from stacks.names import Output, Param
+from stacks.names import Output
+from stacks.parameters import Param
 
 PERIOD_SECONDS = 300  # "over 5 minutes" (SPEC §4)
 ERROR_RATE_PERCENT = 5.0

@@ -1,210 +1,243 @@
-"""Every parameter's type, default and validation, defined once.
+"""Every template parameter, declared once: name, type, validation, default, form group and label.
 
-The root stack declares the user-facing ones; nested stacks declare the same parameter with the
-same constraints, so a value is validated wherever it enters a template.
+``Stack.param`` declares a parameter from its declaration here, so a value is validated the same
+way wherever it enters a template. The root declares the user-facing ones (those with a
+``form``) in the console form's order; nested stacks declare the ones they use, wiring-only
+parameters included (their values come from the root, never from a user).
 """
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Final
 
-from stacks.names import Param
+
+class Group(StrEnum):
+    """Groups of the root template's console form, in display order."""
+
+    DEPLOYMENT = "Deployment"
+    CODE_ARTIFACTS = "Code artifacts"
+    FUNCTIONS = "Functions"
+    DATA_CONTRACT = "Data contract"
+    OPERATIONS = "Operations"
+
+
+@dataclass(frozen=True)
+class Form:
+    """Where a user-facing parameter appears in the root's console form."""
+
+    group: Group
+    label: str
+
+
+@dataclass(frozen=True)
+class TemplateParameter:
+    """One CloudFormation parameter; ``form`` only for a user-facing (root) one."""
+
+    name: str
+    description: str
+    constraint: str  # ConstraintDescription: what a rejected value should have been
+    type: str = "String"
+    pattern: str | None = None
+    allowed: tuple[str, ...] | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    default: str | None = None
+    form: Form | None = None
+
+    def properties(self) -> dict[str, Any]:
+        """The troposphere ``Parameter`` keyword arguments."""
+        optional = {
+            "AllowedPattern": self.pattern,
+            "AllowedValues": list(self.allowed) if self.allowed is not None else None,
+            "MinValue": self.min_value,
+            "MaxValue": self.max_value,
+            "Default": self.default,
+        }
+        return {
+            "Type": self.type,
+            "Description": self.description,
+            "ConstraintDescription": self.constraint,
+            **{key: value for key, value in optional.items() if value is not None},
+        }
+
 
 # Valid CloudWatch Logs retention periods (days).
-LOG_RETENTION_VALUES: Final = [
+LOG_RETENTION_VALUES: Final = (
     "1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545",
     "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653",
-]  # fmt: skip
-
-# A Step Functions retry interval must be an integer in the definition, so the parameter is a
-# closed set that the orchestration stack maps to integer literals with conditions.
-RETRY_INTERVAL_VALUES: Final = ["1", "2", "5"]
+)  # fmt: skip
 
 _S3_KEY = r"^[A-Za-z0-9!_.*'()/-]{1,1024}$"
 _ARN = r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:.+$"
+_BUCKET = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+_FUNCTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
+_QUEUE_NAME = r"^[A-Za-z0-9_-]{1,80}$"
 
-SPECS: Final[dict[str, dict[str, Any]]] = {
-    Param.PROJECT_NAME: {
-        "Type": "String",
-        "Default": "csv-etl",
-        "AllowedPattern": r"^[a-z][a-z0-9-]{1,19}[a-z0-9]$",
-        "ConstraintDescription": "3 to 21 lower-case letters, digits and hyphens, starting "
-        "with a letter (it prefixes the data bucket name)",
-        "Description": "Lower-case project name that prefixes resource names",
-    },
-    Param.STAGE: {
-        "Type": "String",
-        "Default": "prod",
-        "AllowedValues": ["dev", "staging", "prod"],
-        "ConstraintDescription": "one of dev, staging, prod",
-        "Description": "Deployment stage",
-    },
-    Param.NOTIFICATION_EMAIL: {
-        "Type": "String",
-        "Default": "",
-        "AllowedPattern": r"^$|^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$",
-        "ConstraintDescription": "an email address, or empty for no email subscription",
-        "Description": "Email address subscribed to failure notifications (empty: none)",
-    },
-    Param.ARTIFACTS_BUCKET: {
-        "Type": "String",
-        "AllowedPattern": r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
-        "ConstraintDescription": "an S3 bucket name",
-        "Description": "Bucket holding the function and layer zips (the bootstrap stack's)",
-    },
-    Param.VALIDATION_CODE_KEY: {
-        "Type": "String",
-        "AllowedPattern": _S3_KEY,
-        "ConstraintDescription": "an S3 object key",
-        "Description": "S3 key of the validation function zip",
-    },
-    Param.TRANSFORMATION_CODE_KEY: {
-        "Type": "String",
-        "AllowedPattern": _S3_KEY,
-        "ConstraintDescription": "an S3 object key",
-        "Description": "S3 key of the transformation function zip",
-    },
-    Param.LAYER_CODE_KEY: {
-        "Type": "String",
-        "AllowedPattern": _S3_KEY,
-        "ConstraintDescription": "an S3 object key",
-        "Description": "S3 key of the layer zip (polars and Powertools)",
-    },
-    Param.MAX_INVALID_ROW_RATIO: {
-        "Type": "String",
-        "Default": "0",
-        "AllowedPattern": r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$",
-        "ConstraintDescription": "a decimal from 0 to 1 (at most six fraction digits)",
-        "Description": "Share of invalid rows a file may have and still be processed (0: strict)",
-    },
-    Param.SOURCE_TIMEZONE: {
-        "Type": "String",
-        "Default": "UTC",
-        "AllowedPattern": r"^[A-Za-z][A-Za-z0-9_+/-]{0,63}$",
-        "ConstraintDescription": "an IANA time zone name such as UTC or Europe/Paris",
-        "Description": "Time zone of timestamps that carry no offset",
-    },
-    Param.RESERVED_CONCURRENCY: {
-        "Type": "Number",
-        "Default": "0",
-        "MinValue": 0,
-        "MaxValue": 1000,
-        "ConstraintDescription": "0 (unreserved) to 1000",
-        "Description": "Reserved concurrency of each function; 0 leaves them unreserved "
-        "(an account must keep 100 unreserved)",
-    },
-    Param.LOG_RETENTION_DAYS: {
-        "Type": "Number",
-        "Default": "365",
-        "AllowedValues": LOG_RETENTION_VALUES,
-        "ConstraintDescription": "a CloudWatch Logs retention period in days",
-        "Description": "Retention of every log group, in days",
-    },
-    Param.LOG_LEVEL: {
-        "Type": "String",
-        "Default": "INFO",
-        "AllowedValues": ["DEBUG", "INFO", "WARNING", "ERROR"],
-        "ConstraintDescription": "one of DEBUG, INFO, WARNING, ERROR",
-        "Description": "Log level of the functions (POWERTOOLS_LOG_LEVEL)",
-    },
-    Param.RETRY_INTERVAL_SECONDS: {
-        "Type": "String",
-        "Default": "2",
-        "AllowedValues": RETRY_INTERVAL_VALUES,
-        "ConstraintDescription": "one of " + ", ".join(RETRY_INTERVAL_VALUES),
-        "Description": "First retry interval of every workflow task (backoff doubles it)",
-    },
-    Param.LAMBDA_RUNTIME: {
-        "Type": "String",
-        "Default": "python3.13",
-        "AllowedValues": ["python3.13"],
-        "ConstraintDescription": "python3.13 (the layer is built for it)",
-        "Description": "Lambda runtime of both functions and the layer",
-    },
-    Param.LAMBDA_ARCHITECTURE: {
-        "Type": "String",
-        "Default": "arm64",
-        # tools/build_functions.py builds the layer from manylinux aarch64 wheels only: an
-        # x86_64 function would fail to import polars.
-        "AllowedValues": ["arm64"],
-        "ConstraintDescription": "arm64 (the polars layer is built for aarch64)",
-        "Description": "Instruction set of both functions and the layer",
-    },
-    # Wiring parameters: values come from the root, never typed by a user.
-    Param.BUCKET_NAME: {
-        "Type": "String",
-        "AllowedPattern": r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
-        "ConstraintDescription": "an S3 bucket name",
-        "Description": "Deterministic name of the data bucket",
-    },
-    Param.STATE_MACHINE_NAME: {
-        "Type": "String",
-        "AllowedPattern": r"^[A-Za-z0-9_-]{1,80}$",
-        "ConstraintDescription": "1 to 80 letters, digits, hyphens or underscores",
-        "Description": "Deterministic name of the state machine",
-    },
-    Param.KEY_ARN: {
-        "Type": "String",
-        "AllowedPattern": _ARN,
-        "ConstraintDescription": "a KMS key ARN",
-        "Description": "Customer-managed KMS key for topic, queues and log groups",
-    },
-    Param.TOPIC_ARN: {
-        "Type": "String",
-        "AllowedPattern": _ARN,
-        "ConstraintDescription": "an SNS topic ARN",
-        "Description": "Notification topic",
-    },
-    Param.TABLE_NAME: {
-        "Type": "String",
-        "AllowedPattern": r"^[A-Za-z0-9_.-]{3,255}$",
-        "ConstraintDescription": "a DynamoDB table name",
-        "Description": "Metadata table",
-    },
-    Param.TABLE_ARN: {
-        "Type": "String",
-        "AllowedPattern": _ARN,
-        "ConstraintDescription": "a DynamoDB table ARN",
-        "Description": "Metadata table ARN",
-    },
-    Param.VALIDATION_FUNCTION_ARN: {
-        "Type": "String",
-        "AllowedPattern": _ARN,
-        "ConstraintDescription": "a Lambda function ARN",
-        "Description": "Validation function ARN",
-    },
-    Param.TRANSFORMATION_FUNCTION_ARN: {
-        "Type": "String",
-        "AllowedPattern": _ARN,
-        "ConstraintDescription": "a Lambda function ARN",
-        "Description": "Transformation function ARN",
-    },
-    Param.VALIDATION_FUNCTION_NAME: {
-        "Type": "String",
-        "AllowedPattern": r"^[A-Za-z0-9_-]{1,64}$",
-        "ConstraintDescription": "a Lambda function name",
-        "Description": "Validation function name",
-    },
-    Param.TRANSFORMATION_FUNCTION_NAME: {
-        "Type": "String",
-        "AllowedPattern": r"^[A-Za-z0-9_-]{1,64}$",
-        "ConstraintDescription": "a Lambda function name",
-        "Description": "Transformation function name",
-    },
-    Param.VALIDATION_DLQ_NAME: {
-        "Type": "String",
-        "AllowedPattern": r"^[A-Za-z0-9_-]{1,80}$",
-        "ConstraintDescription": "an SQS queue name",
-        "Description": "Validation dead-letter queue name",
-    },
-    Param.TRANSFORMATION_DLQ_NAME: {
-        "Type": "String",
-        "AllowedPattern": r"^[A-Za-z0-9_-]{1,80}$",
-        "ConstraintDescription": "an SQS queue name",
-        "Description": "Transformation dead-letter queue name",
-    },
-    Param.STATE_MACHINE_ARN: {
-        "Type": "String",
-        "AllowedPattern": _ARN,
-        "ConstraintDescription": "a state machine ARN",
-        "Description": "State machine ARN",
-    },
-}
+
+def _arn(name: str, description: str, constraint: str) -> TemplateParameter:
+    return TemplateParameter(name, description, constraint, pattern=_ARN)
+
+
+class Param:
+    """Every parameter, by the name the stacks use for it (root names are what the tools pass)."""
+
+    PROJECT_NAME: Final = TemplateParameter(
+        "ProjectName",
+        "Lower-case project name that prefixes resource names",
+        "3 to 21 lower-case letters, digits and hyphens, starting with a letter (it prefixes "
+        "the data bucket name)",
+        pattern=r"^[a-z][a-z0-9-]{1,19}[a-z0-9]$",
+        default="csv-etl",
+        form=Form(Group.DEPLOYMENT, "Project name (lower case)"),
+    )
+    STAGE: Final = TemplateParameter(
+        "Stage",
+        "Deployment stage",
+        "one of dev, staging, prod",
+        allowed=("dev", "staging", "prod"),
+        default="prod",
+        form=Form(Group.DEPLOYMENT, "Stage"),
+    )
+    NOTIFICATION_EMAIL: Final = TemplateParameter(
+        "NotificationEmail",
+        "Email address subscribed to failure notifications (empty: none)",
+        "an email address, or empty for no email subscription",
+        pattern=r"^$|^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$",
+        default="",
+        form=Form(Group.DEPLOYMENT, "Notification email (optional)"),
+    )
+    ARTIFACTS_BUCKET: Final = TemplateParameter(
+        "ArtifactsBucket",
+        "Bucket holding the function and layer zips (the bootstrap stack's)",
+        "an S3 bucket name",
+        pattern=_BUCKET,
+        form=Form(Group.CODE_ARTIFACTS, "Artifacts bucket"),
+    )
+    VALIDATION_CODE_KEY: Final = TemplateParameter(
+        "ValidationCodeKey",
+        "S3 key of the validation function zip",
+        "an S3 object key",
+        pattern=_S3_KEY,
+        form=Form(Group.CODE_ARTIFACTS, "Validation function zip key"),
+    )
+    TRANSFORMATION_CODE_KEY: Final = TemplateParameter(
+        "TransformationCodeKey",
+        "S3 key of the transformation function zip",
+        "an S3 object key",
+        pattern=_S3_KEY,
+        form=Form(Group.CODE_ARTIFACTS, "Transformation function zip key"),
+    )
+    LAYER_CODE_KEY: Final = TemplateParameter(
+        "LayerCodeKey",
+        "S3 key of the layer zip (polars and Powertools)",
+        "an S3 object key",
+        pattern=_S3_KEY,
+        form=Form(Group.CODE_ARTIFACTS, "polars layer zip key"),
+    )
+    RESERVED_CONCURRENCY: Final = TemplateParameter(
+        "ReservedConcurrency",
+        "Reserved concurrency of each function; 0 leaves them unreserved (an account must keep "
+        "100 unreserved)",
+        "0 (unreserved) to 1000",
+        type="Number",
+        min_value=0,
+        max_value=1000,
+        default="0",
+        form=Form(Group.FUNCTIONS, "Reserved concurrency per function (0: unreserved)"),
+    )
+    LOG_LEVEL: Final = TemplateParameter(
+        "LogLevel",
+        "Log level of the functions (POWERTOOLS_LOG_LEVEL)",
+        "one of DEBUG, INFO, WARNING, ERROR",
+        allowed=("DEBUG", "INFO", "WARNING", "ERROR"),
+        default="INFO",
+        form=Form(Group.FUNCTIONS, "Log level"),
+    )
+    MAX_INVALID_ROW_RATIO: Final = TemplateParameter(
+        "MaxInvalidRowRatio",
+        "Share of invalid rows a file may have and still be processed (0: strict)",
+        "a decimal from 0 to 1 (at most six fraction digits)",
+        pattern=r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$",
+        default="0",
+        form=Form(Group.DATA_CONTRACT, "Maximum invalid row ratio"),
+    )
+    SOURCE_TIMEZONE: Final = TemplateParameter(
+        "SourceTimezone",
+        "Time zone of timestamps that carry no offset",
+        "an IANA time zone name such as UTC or Europe/Paris",
+        pattern=r"^[A-Za-z][A-Za-z0-9_+/-]{0,63}$",
+        default="UTC",
+        form=Form(Group.DATA_CONTRACT, "Time zone of timestamps without offset"),
+    )
+    LOG_RETENTION_DAYS: Final = TemplateParameter(
+        "LogRetentionDays",
+        "Retention of every log group, in days",
+        "a CloudWatch Logs retention period in days",
+        type="Number",
+        allowed=LOG_RETENTION_VALUES,
+        default="365",
+        form=Form(Group.OPERATIONS, "Log retention (days)"),
+    )
+
+    # Wiring parameters: values come from the root (deterministic names, siblings' outputs).
+    BUCKET_NAME: Final = TemplateParameter(
+        "BucketName", "Deterministic name of the data bucket", "an S3 bucket name", pattern=_BUCKET
+    )
+    STATE_MACHINE_NAME: Final = TemplateParameter(
+        "StateMachineName",
+        "Deterministic name of the state machine",
+        "1 to 80 letters, digits, hyphens or underscores",
+        pattern=r"^[A-Za-z0-9_-]{1,80}$",
+    )
+    KEY_ARN: Final = _arn(
+        "KeyArn", "Customer-managed KMS key for topic, queues and log groups", "a KMS key ARN"
+    )
+    TOPIC_ARN: Final = _arn("TopicArn", "Notification topic", "an SNS topic ARN")
+    TABLE_NAME: Final = TemplateParameter(
+        "TableName", "Metadata table", "a DynamoDB table name", pattern=r"^[A-Za-z0-9_.-]{3,255}$"
+    )
+    TABLE_ARN: Final = _arn("TableArn", "Metadata table ARN", "a DynamoDB table ARN")
+    VALIDATION_FUNCTION_ARN: Final = _arn(
+        "ValidationFunctionArn", "Validation function ARN", "a Lambda function ARN"
+    )
+    TRANSFORMATION_FUNCTION_ARN: Final = _arn(
+        "TransformationFunctionArn", "Transformation function ARN", "a Lambda function ARN"
+    )
+    VALIDATION_FUNCTION_NAME: Final = TemplateParameter(
+        "ValidationFunctionName",
+        "Validation function name",
+        "a Lambda function name",
+        pattern=_FUNCTION_NAME,
+    )
+    TRANSFORMATION_FUNCTION_NAME: Final = TemplateParameter(
+        "TransformationFunctionName",
+        "Transformation function name",
+        "a Lambda function name",
+        pattern=_FUNCTION_NAME,
+    )
+    VALIDATION_DLQ_NAME: Final = TemplateParameter(
+        "ValidationDeadLetterQueueName",
+        "Validation dead-letter queue name",
+        "an SQS queue name",
+        pattern=_QUEUE_NAME,
+    )
+    TRANSFORMATION_DLQ_NAME: Final = TemplateParameter(
+        "TransformationDeadLetterQueueName",
+        "Transformation dead-letter queue name",
+        "an SQS queue name",
+        pattern=_QUEUE_NAME,
+    )
+    STATE_MACHINE_ARN: Final = _arn("StateMachineArn", "State machine ARN", "a state machine ARN")
+
+
+def _root_parameters() -> Iterator[tuple[TemplateParameter, Form]]:
+    declared = [p for p in vars(Param).values() if isinstance(p, TemplateParameter)]
+    for group in Group:
+        for parameter in declared:
+            if parameter.form is not None and parameter.form.group is group:
+                yield parameter, parameter.form
+
+
+#: The root template's parameters and their place in the console form, in the form's order.
+ROOT_PARAMETERS: Final = tuple(_root_parameters())

@@ -15,38 +15,10 @@ from stacks.compute import ComputeStack
 from stacks.data import DataStack
 from stacks.messaging import MessagingStack
 from stacks.monitoring import MonitoringStack
-from stacks.names import Output, Param
+from stacks.names import Output
 from stacks.orchestration import OrchestrationStack
+from stacks.parameters import ROOT_PARAMETERS, Param
 from stacks.storage import StorageStack
-
-# Parameter groups of the console form, in order; every root parameter is in exactly one.
-PARAMETER_GROUPS: dict[str, list[tuple[str, str]]] = {
-    "Deployment": [
-        (Param.PROJECT_NAME, "Project name (lower case)"),
-        (Param.STAGE, "Stage"),
-        (Param.NOTIFICATION_EMAIL, "Notification email (optional)"),
-    ],
-    "Code artifacts": [
-        (Param.ARTIFACTS_BUCKET, "Artifacts bucket"),
-        (Param.VALIDATION_CODE_KEY, "Validation function zip key"),
-        (Param.TRANSFORMATION_CODE_KEY, "Transformation function zip key"),
-        (Param.LAYER_CODE_KEY, "polars layer zip key"),
-    ],
-    "Functions": [
-        (Param.LAMBDA_RUNTIME, "Lambda runtime"),
-        (Param.LAMBDA_ARCHITECTURE, "Lambda architecture"),
-        (Param.RESERVED_CONCURRENCY, "Reserved concurrency per function (0: unreserved)"),
-        (Param.LOG_LEVEL, "Log level"),
-    ],
-    "Data contract": [
-        (Param.MAX_INVALID_ROW_RATIO, "Maximum invalid row ratio"),
-        (Param.SOURCE_TIMEZONE, "Time zone of timestamps without offset"),
-    ],
-    "Operations": [
-        (Param.LOG_RETENTION_DAYS, "Log retention (days)"),
-        (Param.RETRY_INTERVAL_SECONDS, "Workflow retry interval (seconds)"),
-    ],
-}
 
 # Nested stacks in creation order: each may use the outputs of those before it.
 CHILDREN: list[tuple[str, type[Stack]]] = [
@@ -58,19 +30,19 @@ CHILDREN: list[tuple[str, type[Stack]]] = [
     (names.MONITORING, MonitoringStack),
 ]
 
-# Which child output feeds which parameter of later children.
+# Which child output feeds which wiring parameter of later children (parameter name -> source).
 WIRING: dict[str, tuple[str, str]] = {
-    Param.KEY_ARN: (names.MESSAGING, Output.KEY_ARN),
-    Param.TOPIC_ARN: (names.MESSAGING, Output.TOPIC_ARN),
-    Param.TABLE_NAME: (names.DATA, Output.TABLE_NAME),
-    Param.TABLE_ARN: (names.DATA, Output.TABLE_ARN),
-    Param.VALIDATION_FUNCTION_ARN: (names.COMPUTE, Output.VALIDATION_FUNCTION_ARN),
-    Param.VALIDATION_FUNCTION_NAME: (names.COMPUTE, Output.VALIDATION_FUNCTION_NAME),
-    Param.TRANSFORMATION_FUNCTION_ARN: (names.COMPUTE, Output.TRANSFORMATION_FUNCTION_ARN),
-    Param.TRANSFORMATION_FUNCTION_NAME: (names.COMPUTE, Output.TRANSFORMATION_FUNCTION_NAME),
-    Param.VALIDATION_DLQ_NAME: (names.COMPUTE, Output.VALIDATION_DLQ_NAME),
-    Param.TRANSFORMATION_DLQ_NAME: (names.COMPUTE, Output.TRANSFORMATION_DLQ_NAME),
-    Param.STATE_MACHINE_ARN: (names.ORCHESTRATION, Output.STATE_MACHINE_ARN),
+    Param.KEY_ARN.name: (names.MESSAGING, Output.KEY_ARN),
+    Param.TOPIC_ARN.name: (names.MESSAGING, Output.TOPIC_ARN),
+    Param.TABLE_NAME.name: (names.DATA, Output.TABLE_NAME),
+    Param.TABLE_ARN.name: (names.DATA, Output.TABLE_ARN),
+    Param.VALIDATION_FUNCTION_ARN.name: (names.COMPUTE, Output.VALIDATION_FUNCTION_ARN),
+    Param.VALIDATION_FUNCTION_NAME.name: (names.COMPUTE, Output.VALIDATION_FUNCTION_NAME),
+    Param.TRANSFORMATION_FUNCTION_ARN.name: (names.COMPUTE, Output.TRANSFORMATION_FUNCTION_ARN),
+    Param.TRANSFORMATION_FUNCTION_NAME.name: (names.COMPUTE, Output.TRANSFORMATION_FUNCTION_NAME),
+    Param.VALIDATION_DLQ_NAME.name: (names.COMPUTE, Output.VALIDATION_DLQ_NAME),
+    Param.TRANSFORMATION_DLQ_NAME.name: (names.COMPUTE, Output.TRANSFORMATION_DLQ_NAME),
+    Param.STATE_MACHINE_ARN.name: (names.ORCHESTRATION, Output.STATE_MACHINE_ARN),
 }
 
 # Root outputs: what operators and the tools read after a deploy.
@@ -97,11 +69,6 @@ DATA_BUCKET_NAME = "${ProjectName}-${Stage}-data-${AWS::AccountId}-${AWS::Region
 STATE_MACHINE_NAME = "${ProjectName}-${Stage}-pipeline"
 
 
-def nested_template_file(child: type[Stack]) -> str:
-    """The TemplateURL of a child: its file name, relative to templates/ (packaging rewrites it)."""
-    return child.file_name
-
-
 class RootStack(Stack):
     """Composes the six nested stacks; the only template a user deploys."""
 
@@ -111,17 +78,19 @@ class RootStack(Stack):
     def build(self) -> None:
         """Declare grouped parameters, then each child with its wired parameters, then outputs."""
         values: dict[str, AWSHelperFn] = {}
-        for group, entries in PARAMETER_GROUPS.items():
-            for name, label in entries:
-                values[name] = self.param(name, group=group, label=label)
-        values[Param.BUCKET_NAME] = Sub(DATA_BUCKET_NAME)
-        values[Param.STATE_MACHINE_NAME] = Sub(STATE_MACHINE_NAME)
+        for declared, form in ROOT_PARAMETERS:
+            values[declared.name] = self.param(declared)
+            self.template.add_parameter_to_group(declared.name, form.group.value)
+            self.template.set_parameter_label(declared.name, form.label)
+        values[Param.BUCKET_NAME.name] = Sub(DATA_BUCKET_NAME)
+        values[Param.STATE_MACHINE_NAME.name] = Sub(STATE_MACHINE_NAME)
         for logical_id, child_class in CHILDREN:
             child = child_class()
             self.template.add_resource(
                 cfn.Stack(
                     logical_id,
-                    TemplateURL=nested_template_file(child_class),
+                    # The file name relative to templates/; packaging rewrites it to S3.
+                    TemplateURL=child_class.file_name,
                     Parameters={name: self._value(values, name) for name in sorted(child.params)},
                     Tags=tags(),
                     # Deleting the pipeline deletes each child; their data stores are retained.

@@ -9,7 +9,8 @@ from contract.keys import CSV_SUFFIX, PROCESSED_PREFIX, RAW_PREFIX
 from stacks import policies
 from stacks.base import Stack, lint_metadata
 from stacks.buckets import housekeeping_rule, private_bucket
-from stacks.names import Output, Param
+from stacks.names import Output
+from stacks.parameters import Param
 
 GLACIER_AFTER_DAYS = 90
 # S3 does not transition objects under 128 KB by default; an explicit size filter overrides

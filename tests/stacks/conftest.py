@@ -28,3 +28,20 @@ def resources(templates: dict[str, dict[str, Any]]) -> list[tuple[str, str, dict
         for name, template in sorted(templates.items())
         for logical_id, resource in sorted(template.get("Resources", {}).items())
     ]
+
+
+@pytest.fixture(scope="session")
+def machine(templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The state machine's properties, as the orchestration template declares them."""
+    (resource,) = [
+        r
+        for r in templates["orchestration.json"]["Resources"].values()
+        if r["Type"] == "AWS::StepFunctions::StateMachine"
+    ]
+    return resource["Properties"]
+
+
+@pytest.fixture(scope="session")
+def states(machine: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The workflow's states by name, as deployed."""
+    return machine["Definition"]["States"]

@@ -1,42 +1,9 @@
-"""The workflow definition: flow, Retry/Catch on every Task, a failure path that ends."""
+"""The orchestration stack: a Standard state machine, traced, logging to its encrypted group."""
 
+import re
 from typing import Any
 
-import pytest
-
-from tests.stacks.helpers import canonical, of_type
-
-FAILURE_PATH = {
-    "Quarantine",
-    "QuarantineFailed",
-    "RecordFailure",
-    "Notify",
-    "NotifyWithPlainSubject",
-}
-
-
-@pytest.fixture(scope="module")
-def machine(templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    (resource,) = of_type(
-        templates["orchestration.json"], "AWS::StepFunctions::StateMachine"
-    ).values()
-    return resource["Properties"]
-
-
-@pytest.fixture(scope="module")
-def states(machine: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return machine["Definition"]["States"]
-
-
-def _targets(state: dict[str, Any]) -> list[str]:
-    targets = [state[k] for k in ("Next", "Default") if k in state]
-    targets += [c["Next"] for c in state.get("Choices", [])]
-    targets += [c["Next"] for c in state.get("Catch", [])]
-    return targets
-
-
-def _resource(state: dict[str, Any]) -> str:
-    return canonical(state["Resource"])
+from tests.stacks.helpers import canonical, walk
 
 
 def test_standard_machine_with_tracing_logging_and_object_definition(
@@ -44,159 +11,54 @@ def test_standard_machine_with_tracing_logging_and_object_definition(
 ) -> None:
     assert machine["StateMachineType"] == "STANDARD"
     assert machine["StateMachineName"] == {"Ref": "StateMachineName"}
+    assert machine["RoleArn"] == {"Fn::GetAtt": ["StateMachineRole", "Arn"]}
     assert machine["TracingConfiguration"] == {"Enabled": True}
+    assert machine["LoggingConfiguration"]["Level"] == "ERROR"
     (destination,) = machine["LoggingConfiguration"]["Destinations"]
     assert destination["CloudWatchLogsLogGroup"]["LogGroupArn"] == {
         "Fn::GetAtt": ["StateMachineLogGroup", "Arn"]
     }
+    # An object, not a string: cfn-lint validates the ASL.
     assert "DefinitionString" not in machine
-    assert machine["Definition"]["QueryLanguage"] == "JSONPath"
-    assert set(machine["DefinitionSubstitutions"]) == {
-        "ValidationFunctionArn",
-        "TransformationFunctionArn",
-        "TableName",
-        "TopicArn",
+    assert isinstance(machine["Definition"], dict)
+
+
+def test_every_placeholder_of_the_definition_is_substituted_from_a_parameter(
+    machine: dict[str, Any],
+) -> None:
+    placeholders = {
+        match
+        for value in walk(machine["Definition"])
+        if isinstance(value, str)
+        for match in re.findall(r"\$\{(\w+)\}", value)
+    }
+    substitutions = machine["DefinitionSubstitutions"]
+    assert (
+        placeholders
+        == set(substitutions)
+        == {
+            "ValidationFunctionArn",
+            "TransformationFunctionArn",
+            "TableName",
+            "TopicArn",
+        }
+    )
+    assert {name: canonical(value) for name, value in substitutions.items()} == {
+        name: "${" + name + "}" for name in substitutions
     }
 
 
-def test_happy_path(states: dict[str, dict[str, Any]], machine: dict[str, Any]) -> None:
-    assert machine["Definition"]["StartAt"] == "RecordStart"
-    assert _resource(states["RecordStart"]) == "arn:${AWS::Partition}:states:::dynamodb:putItem"
-    assert states["RecordStart"]["Next"] == "Validate"
-    assert states["Validate"]["Parameters"]["FunctionName"] == "${ValidationFunctionArn}"
-    assert states["Validate"]["Parameters"]["Payload"]["action"] == "validate"
-    assert states["Validate"]["ResultSelector"] == {"Payload.$": "$.Payload"}
-    assert states["Validate"]["Next"] == "IsValid"
-    valid, invalid = states["IsValid"]["Choices"]
-    assert valid["Next"] == "Transform" and invalid["Next"] == "RecordInvalid"
-    assert states["IsValid"]["Default"] == "UnexpectedValidationResult"
-    assert states["Transform"]["Parameters"]["FunctionName"] == "${TransformationFunctionArn}"
-    assert states["Transform"]["Next"] == "RecordSuccess"
-    assert _resource(states["RecordSuccess"]).endswith(":states:::dynamodb:updateItem")
-    assert states["RecordSuccess"]["Next"] == "Succeeded"
-    assert states["Succeeded"]["Type"] == "Succeed"
-    assert states["RecordInvalid"]["Next"] == "FileRejected"
-    # A rejected file is a handled outcome, not a workflow failure (keeps ExecutionsFailed meaningful).
-    assert states["FileRejected"]["Type"] == "Succeed"
-
-
-def test_metadata_item_follows_the_interface(states: dict[str, dict[str, Any]]) -> None:
-    item = states["RecordStart"]["Parameters"]["Item"]
-    assert item["file_name"] == {"S.$": "$.key"}
-    assert item["process_start_time"] == {"S.$": "$$.Execution.StartTime"}
-    assert item["status"] == {"S": "PROCESSING"}
-    assert {"execution_arn", "version_id", "etag", "bucket"} <= set(item)
-    for name in ("RecordSuccess", "RecordInvalid", "RecordFailure"):
-        params = states[name]["Parameters"]
-        assert params["Key"] == {
-            "file_name": item["file_name"],
-            "process_start_time": item["process_start_time"],
-        }
-        values = params["ExpressionAttributeValues"]
-        expected = "SUCCEEDED" if name == "RecordSuccess" else "FAILED"
-        assert values[":status"] == {"S": expected}
-        assert "process_end_time = :end" in params["UpdateExpression"]
-        assert ("error_message" in params["UpdateExpression"]) is (expected == "FAILED")
-    invalid = states["RecordInvalid"]["Parameters"]["ExpressionAttributeValues"]
-    assert invalid[":error"] == {"S.$": "$.validation.Payload.error"}
-
-
-def test_every_task_retries_with_backoff_and_jitter(states: dict[str, dict[str, Any]]) -> None:
-    tasks = {n: s for n, s in states.items() if s["Type"] == "Task"}
-    assert len(tasks) == 9
-    for name, task in tasks.items():
-        assert task["Retry"], name
-        for retrier in task["Retry"]:
-            assert retrier["BackoffRate"] > 1, name
-            assert 1 <= retrier["MaxAttempts"] <= 6, name
-            assert retrier["JitterStrategy"] == "FULL", name
-            assert "IntervalSeconds" in retrier, name
-        assert task["Retry"][-1]["ErrorEquals"] == ["States.ALL"], name
-
-
-def test_every_task_catches_everything(states: dict[str, dict[str, Any]]) -> None:
-    for name, state in states.items():
-        if state["Type"] != "Task":
-            continue
-        (catch,) = state["Catch"]
-        assert catch["ErrorEquals"] == ["States.ALL"], name
-        if name not in FAILURE_PATH:
-            # Main path: mark the failed stage, then quarantine.
-            marker = states[catch["Next"]]
-            assert catch["ResultPath"] == "$.error"
-            assert marker["Type"] == "Pass" and marker["ResultPath"] == "$.failed_stage"
-            assert marker["Next"] == "Quarantine"
-
-
-def test_failure_path_quarantines_records_notifies_and_fails(
-    states: dict[str, dict[str, Any]],
+def test_log_group_is_the_vended_logs_group_of_the_machine(
+    templates: dict[str, dict[str, Any]],
 ) -> None:
-    quarantine = states["Quarantine"]
-    assert quarantine["Parameters"]["FunctionName"] == "${ValidationFunctionArn}"
-    payload = quarantine["Parameters"]["Payload"]
-    assert payload["action"] == "quarantine"
-    assert payload["error.$"] == "$.error"
-    assert payload["stage.$"] == "$.failed_stage"
-    assert quarantine["Next"] == "RecordFailure"
-    assert quarantine["Catch"][0]["Next"] == "QuarantineFailed"
-    assert states["QuarantineFailed"]["Next"] == "RecordFailure"
-    assert states["RecordFailure"]["Next"] == "Notify"
-    assert states["RecordFailure"]["Catch"][0]["Next"] == "Notify"
-    for name in ("Notify", "NotifyWithPlainSubject"):
-        notify = states[name]
-        assert _resource(notify) == "arn:${AWS::Partition}:states:::sns:publish"
-        assert notify["Parameters"]["TopicArn"] == "${TopicArn}"
-        assert set(notify["Parameters"]["Message"]) == {
-            "file.$",
-            "bucket.$",
-            "stage.$",
-            "error.$",
-            "execution_arn.$",
-        }
-        assert notify["Next"] == "PipelineFailed"
-    assert "CSV ETL failure: {}" in states["Notify"]["Parameters"]["Subject.$"]
-    assert states["PipelineFailed"]["Type"] == "Fail"
+    group = templates["orchestration.json"]["Resources"]["StateMachineLogGroup"]["Properties"]
+    assert canonical(group["LogGroupName"]) == "/aws/vendedlogs/states/${StateMachineName}"
 
 
-def test_transitions_are_valid_every_state_is_reachable_and_nothing_loops(
-    states: dict[str, dict[str, Any]], machine: dict[str, Any]
-) -> None:
-    for name, state in states.items():
-        for target in _targets(state):
-            assert target in states, f"{name} -> {target}"
-        terminal = state["Type"] in {"Succeed", "Fail"} or state.get("End")
-        assert terminal or _targets(state), name
-    seen: set[str] = set()
-    order: list[str] = []
-
-    def visit(name: str, path: tuple[str, ...]) -> None:
-        assert name not in path, f"cycle through {name}: {path}"
-        if name in seen:
-            return
-        for target in _targets(states[name]):
-            visit(target, (*path, name))
-        seen.add(name)
-        order.append(name)
-
-    visit(machine["Definition"]["StartAt"], ())
-    assert seen == set(states)
-
-
-def test_retry_interval_is_an_integer_chosen_by_the_parameter(
-    templates: dict[str, dict[str, Any]], states: dict[str, dict[str, Any]]
-) -> None:
-    template = templates["orchestration.json"]
-    allowed = template["Parameters"]["RetryIntervalSeconds"]["AllowedValues"]
-
-    def resolve(value: Any, chosen: str) -> Any:
-        if isinstance(value, dict) and "Fn::If" in value:
-            condition, when_true, when_false = value["Fn::If"]
-            (equals,) = template["Conditions"][condition].values()
-            return resolve(when_true if equals[1] == chosen else when_false, chosen)
-        return value
-
-    for chosen in allowed:
-        for state in states.values():
-            for retrier in state.get("Retry", []):
-                interval = resolve(retrier["IntervalSeconds"], chosen)
-                assert isinstance(interval, int) and interval == int(chosen)
+def test_outputs(templates: dict[str, dict[str, Any]]) -> None:
+    outputs = templates["orchestration.json"]["Outputs"]
+    assert {name: output["Value"] for name, output in outputs.items()} == {
+        "StateMachineArn": {"Ref": "StateMachine"},
+        "StateMachineName": {"Fn::GetAtt": ["StateMachine", "Name"]},
+        "StateMachineLogGroupName": {"Ref": "StateMachineLogGroup"},
+    }

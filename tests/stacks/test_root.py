@@ -21,9 +21,6 @@ ROOT_PARAMETERS = {
     "ReservedConcurrency",
     "LogRetentionDays",
     "LogLevel",
-    "RetryIntervalSeconds",
-    "LambdaRuntime",
-    "LambdaArchitecture",
 }
 
 
@@ -40,51 +37,38 @@ def test_pinned_defaults(root: dict[str, Any]) -> None:
     params = root["Parameters"]
     assert params["Stage"]["AllowedValues"] == ["dev", "staging", "prod"]
     assert params["Stage"]["Default"] == "prod"
-    assert params["LambdaRuntime"]["Default"] == "python3.13"
-    assert params["LambdaArchitecture"]["Default"] == "arm64"
     assert params["MaxInvalidRowRatio"]["Default"] == "0"
     assert params["SourceTimezone"]["Default"] == "UTC"
     assert params["NotificationEmail"]["Default"] == ""
     assert params["ReservedConcurrency"]["Default"] == "0"  # a fresh account reserves nothing
 
 
-def test_every_parameter_of_every_template_is_validated(
-    templates: dict[str, dict[str, Any]],
-) -> None:
-    for name, template in templates.items():
-        for param_name, param in template.get("Parameters", {}).items():
-            where = f"{name}:{param_name}"
-            constrained = {"AllowedPattern", "AllowedValues", "MinValue"} & set(param)
-            assert constrained, f"{where} has no AllowedPattern/AllowedValues/MinValue"
-            assert param.get("ConstraintDescription"), where
-            if "Default" in param and "AllowedPattern" in param:
-                assert re.fullmatch(param["AllowedPattern"], param["Default"]), where
-            if "Default" in param and "AllowedValues" in param:
-                assert param["Default"] in param["AllowedValues"], where
-
-
-@pytest.mark.parametrize(
-    ("pattern_of", "good", "bad"),
-    [
-        ("NotificationEmail", ["", "ops@example.com"], ["ops", "a@b", "x y@example.com"]),
-        ("ProjectName", ["csv-etl", "abc"], ["CSV", "ab", "a-", "1abc", "a" * 22]),
-        ("MaxInvalidRowRatio", ["0", "0.05", "1", "1.0"], ["1.5", "-0.1", ".5", "abc"]),
-    ],
-)
-def test_parameter_patterns(
-    root: dict[str, Any], pattern_of: str, good: list[str], bad: list[str]
-) -> None:
-    pattern = root["Parameters"][pattern_of]["AllowedPattern"]
-    assert all(re.fullmatch(pattern, v) for v in good)
-    assert not any(re.fullmatch(pattern, v) for v in bad)
-
-
 def test_every_root_parameter_is_in_exactly_one_labelled_group(root: dict[str, Any]) -> None:
     interface = root["Metadata"]["AWS::CloudFormation::Interface"]
-    grouped = [p for g in interface["ParameterGroups"] for p in g["Parameters"]]
-    assert sorted(grouped) == sorted(ROOT_PARAMETERS)
-    assert all(g["Label"]["default"] for g in interface["ParameterGroups"])
-    assert set(interface["ParameterLabels"]) == ROOT_PARAMETERS
+    groups = {g["Label"]["default"]: g["Parameters"] for g in interface["ParameterGroups"]}
+    assert groups == {
+        "Deployment": ["ProjectName", "Stage", "NotificationEmail"],
+        "Code artifacts": [
+            "ArtifactsBucket",
+            "ValidationCodeKey",
+            "TransformationCodeKey",
+            "LayerCodeKey",
+        ],
+        "Functions": ["ReservedConcurrency", "LogLevel"],
+        "Data contract": ["MaxInvalidRowRatio", "SourceTimezone"],
+        "Operations": ["LogRetentionDays"],
+    }
+    assert list(groups) == [
+        "Deployment",
+        "Code artifacts",
+        "Functions",
+        "Data contract",
+        "Operations",
+    ]
+    assert sorted(p for ps in groups.values() for p in ps) == sorted(ROOT_PARAMETERS)
+    labels = interface["ParameterLabels"]
+    assert set(labels) == ROOT_PARAMETERS
+    assert all(label["default"] for label in labels.values())
 
 
 def test_nested_stacks_use_plain_file_names_and_pass_every_child_parameter(
@@ -145,3 +129,25 @@ def test_deterministic_names_fit_their_limits(root: dict[str, Any]) -> None:
     orchestration = root["Resources"]["Orchestration"]["Properties"]["Parameters"]
     assert compute["StateMachineName"] == orchestration["StateMachineName"]
     assert compute["BucketName"] == storage["BucketName"]
+
+
+def test_outputs_are_what_operators_and_the_tools_read(root: dict[str, Any]) -> None:
+    outputs = {name: output["Value"]["Fn::GetAtt"] for name, output in root["Outputs"].items()}
+    # The root re-exports a child's output under the child's name for it.
+    assert all(attribute == f"Outputs.{name}" for name, (_, attribute) in outputs.items())
+    assert {name: child for name, (child, _) in outputs.items()} == {
+        "BucketName": "Storage",
+        "AccessLogBucketName": "Storage",
+        "TableName": "Data",
+        "TopicArn": "Messaging",
+        "KeyArn": "Messaging",
+        "ValidationFunctionName": "Compute",
+        "TransformationFunctionName": "Compute",
+        "ValidationDeadLetterQueueUrl": "Compute",
+        "TransformationDeadLetterQueueUrl": "Compute",
+        "ValidationLogGroupName": "Compute",
+        "TransformationLogGroupName": "Compute",
+        "StateMachineArn": "Orchestration",
+        "StateMachineLogGroupName": "Orchestration",
+        "DashboardName": "Monitoring",
+    }

@@ -83,48 +83,6 @@ def test_queues_topic_table_and_log_groups_are_encrypted(
     assert counts == {"queues": 2, "topics": 1, "tables": 1, "log_groups": 3}
 
 
-def test_key_rotates_and_lets_cloudwatch_logs_and_step_functions_use_it(
-    templates: dict[str, dict[str, Any]],
-) -> None:
-    key = templates["messaging.json"]["Resources"]["Key"]
-    assert key["Properties"]["EnableKeyRotation"] is True
-    statements = key["Properties"]["KeyPolicy"]["Statement"]
-    services = {
-        canonical(service) for s in statements for service in s["Principal"].get("Service", [])
-    }
-    assert services == {
-        "cloudwatch.amazonaws.com",
-        "states.amazonaws.com",
-        "logs.${AWS::Region}.amazonaws.com",
-    }
-    assert all(s["Principal"] != "*" for s in statements)
-
-
-def test_topic_policy_denies_insecure_transport_and_admits_only_this_accounts_alarms(
-    templates: dict[str, dict[str, Any]],
-) -> None:
-    (policy,) = of_type(templates["messaging.json"], "AWS::SNS::TopicPolicy").values()
-    statements = {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
-    deny = statements["DenyInsecureTransport"]
-    assert deny["Effect"] == "Deny"
-    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    alarms = statements["AllowCloudWatchAlarmsOfThisAccount"]
-    assert alarms["Action"] == ["sns:Publish"]
-    assert canonical(alarms["Condition"]["ArnLike"]["aws:SourceArn"]).endswith(
-        ":${AWS::AccountId}:alarm:*"
-    )
-
-
-def test_email_subscription_is_optional(templates: dict[str, dict[str, Any]]) -> None:
-    messaging = templates["messaging.json"]
-    (subscription,) = of_type(messaging, "AWS::SNS::Subscription").values()
-    assert subscription["Condition"] == "HasNotificationEmail"
-    assert subscription["Properties"]["Protocol"] == "email"
-    assert messaging["Conditions"]["HasNotificationEmail"] == {
-        "Fn::Not": [{"Fn::Equals": [{"Ref": "NotificationEmail"}, ""]}]
-    }
-
-
 STATEFUL_POLICIES = {
     "AWS::S3::Bucket": "Retain",
     "AWS::DynamoDB::Table": "Retain",
@@ -144,20 +102,6 @@ def test_stateful_resources_have_explicit_deletion_policies(
     for file, logical_id, resource in matching:
         assert resource.get("DeletionPolicy") == policy, f"{file}:{logical_id}"
         assert resource.get("UpdateReplacePolicy") == policy, f"{file}:{logical_id}"
-
-
-def test_table_is_on_demand_with_pitr_and_deletion_protection(
-    templates: dict[str, dict[str, Any]],
-) -> None:
-    (table,) = of_type(templates["data.json"], "AWS::DynamoDB::Table").values()
-    props = table["Properties"]
-    assert props["BillingMode"] == "PAY_PER_REQUEST"
-    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
-    assert props["DeletionProtectionEnabled"] is True
-    assert props["KeySchema"] == [
-        {"AttributeName": "file_name", "KeyType": "HASH"},
-        {"AttributeName": "process_start_time", "KeyType": "RANGE"},
-    ]
 
 
 def test_every_lint_suppression_carries_a_reason(resources: Resources) -> None:

@@ -1,4 +1,4 @@
-"""Data bucket lifecycle and trigger; function configuration, DLQs, tracing and logging."""
+"""The functions: configuration, layer, dead-letter queues, asynchronous invocation."""
 
 from typing import Any
 
@@ -8,57 +8,8 @@ from tests.stacks.helpers import canonical, of_type
 
 
 @pytest.fixture(scope="module")
-def storage(templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    return templates["storage.json"]
-
-
-@pytest.fixture(scope="module")
 def compute(templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return templates["compute.json"]
-
-
-def test_processed_moves_to_glacier_after_90_days_whatever_its_size(
-    storage: dict[str, Any],
-) -> None:
-    rules = storage["Resources"]["DataBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
-    (glacier,) = [r for r in rules if r.get("Transitions")]
-    assert glacier["Status"] == "Enabled"
-    assert glacier["Prefix"] == "processed/"
-    assert glacier["Transitions"] == [{"StorageClass": "GLACIER", "TransitionInDays": 90}]
-    # Without a size filter S3 skips objects under 128 KB; an explicit filter overrides that.
-    assert int(glacier["ObjectSizeGreaterThan"]) < 1024
-
-
-def test_noncurrent_versions_expire(storage: dict[str, Any]) -> None:
-    rules = storage["Resources"]["DataBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
-    assert any(r.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays") for r in rules)
-
-
-def test_raw_csv_uploads_trigger_validation(storage: dict[str, Any]) -> None:
-    bucket = storage["Resources"]["DataBucket"]
-    (config,) = bucket["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]
-    assert config["Event"] == "s3:ObjectCreated:*"
-    assert config["Function"] == {"Ref": "ValidationFunctionArn"}
-    assert config["Filter"]["S3Key"]["Rules"] == [
-        {"Name": "prefix", "Value": "raw/"},
-        {"Name": "suffix", "Value": ".csv"},
-    ]
-    assert bucket["Properties"]["BucketName"] == {"Ref": "BucketName"}
-    assert bucket["DependsOn"] == ["S3InvokeValidationPermission"]
-    permission = storage["Resources"]["S3InvokeValidationPermission"]["Properties"]
-    assert permission["Principal"] == "s3.amazonaws.com"
-    assert permission["Action"] == "lambda:InvokeFunction"
-    assert canonical(permission["SourceArn"]) == "arn:${AWS::Partition}:s3:::${BucketName}"
-    assert canonical(permission["SourceAccount"]) == "${AWS::AccountId}"
-
-
-def test_access_logs_go_to_a_separate_bucket(storage: dict[str, Any]) -> None:
-    logging = storage["Resources"]["DataBucket"]["Properties"]["LoggingConfiguration"]
-    assert logging["DestinationBucketName"] == {"Ref": "AccessLogBucket"}
-    policy = storage["Resources"]["AccessLogBucketPolicy"]["Properties"]["PolicyDocument"]
-    (delivery,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
-    assert delivery["Principal"] == {"Service": ["logging.s3.amazonaws.com"]}
-    assert delivery["Action"] == ["s3:PutObject"]
 
 
 FUNCTIONS = {
@@ -88,8 +39,9 @@ def test_function_configuration(compute: dict[str, Any], logical_id: str) -> Non
     props = compute["Resources"][logical_id]["Properties"]
     title = logical_id.removesuffix("Function")
     assert props["Handler"] == handler
-    assert props["Runtime"] == {"Ref": "LambdaRuntime"}
-    assert props["Architectures"] == [{"Ref": "LambdaArchitecture"}]
+    # The layer is built for this runtime and for aarch64 only.
+    assert props["Runtime"] == "python3.13"
+    assert props["Architectures"] == ["arm64"]
     assert props["Code"] == {
         "S3Bucket": {"Ref": "ArtifactsBucket"},
         "S3Key": {"Ref": f"{title}CodeKey"},
@@ -152,8 +104,8 @@ def test_layer_is_built_from_the_artifacts_bucket(compute: dict[str, Any]) -> No
         "S3Bucket": {"Ref": "ArtifactsBucket"},
         "S3Key": {"Ref": "LayerCodeKey"},
     }
-    assert layer["CompatibleRuntimes"] == [{"Ref": "LambdaRuntime"}]
-    assert layer["CompatibleArchitectures"] == [{"Ref": "LambdaArchitecture"}]
+    assert layer["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["CompatibleArchitectures"] == ["arm64"]
 
 
 def test_reserved_concurrency_zero_means_unreserved(compute: dict[str, Any]) -> None:

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 import generate
 
 TEMPLATES = Path(generate.__file__).resolve().parent / "templates"
@@ -15,6 +17,11 @@ EXPECTED_FILES = {
     "monitoring.json",
     "bootstrap.json",
 }
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    return generate.render()
 
 
 def test_renders_root_every_nested_stack_and_bootstrap(rendered: dict[str, str]) -> None:
