@@ -23,7 +23,6 @@ OVERSIZED = {
     "tools/emulator.py",
     "tools/local.py",
     "tools/build_functions.py",
-    "functions/core/pipeline.py",
     "stacks/orchestration.py",
     "bench/run.py",
 }
@@ -40,8 +39,6 @@ CROSS_CUTTING = {
     "tests/functions/core/test_corpus.py": "the data contract, file by file, end to end",
     "tests/functions/core/test_properties.py": "properties of the whole core (hypothesis)",
     "tests/functions/core/test_memory.py": "peak memory of the whole core on a large file",
-    "tests/functions/core/test_duplicates_after_pass.py": "duplicate ids (being merged)",
-    "tests/functions/core/test_duplicates_partitioned.py": "duplicate ids (being merged)",
     "tests/stacks/test_generate.py": "generate.py (being moved to tests/test_generate.py)",
     "tests/stacks/test_iam.py": "every role's exact permissions, across stacks",
     "tests/stacks/test_security.py": "encryption, TLS, tags and public access, across stacks",
