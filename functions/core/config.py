@@ -41,6 +41,13 @@ class CoreConfig:
         """No invalid row tolerated: the first rejected row fails the file."""
         return not self.max_invalid_row_ratio
 
+    def accepts(self, rows_total: int, rows_rejected: int) -> bool:
+        """Whether a file with these counts is accepted: a valid row, rejections within the ratio."""
+        return (
+            rows_total - rows_rejected >= 1
+            and Decimal(rows_rejected) <= self.max_invalid_row_ratio * rows_total
+        )
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> CoreConfig:
         """Read MAX_INVALID_ROW_RATIO and SOURCE_TIMEZONE (blank or unset means default).

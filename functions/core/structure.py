@@ -2,9 +2,9 @@
 
 polars' CSV reader rejects invalid UTF-8, broken quoting and rows with too many fields, but
 pads rows with too few fields and reports errors without line numbers. The helpers here
-read the header, and (only when needed) scan the file with the `csv` module in bounded
-memory to find the exact offending line, or to map record indexes to physical lines when
-quoted fields contain newlines.
+read the header, translate polars' reader errors, and (only when needed) scan the file with
+the `csv` module in bounded memory to find the exact offending line. Every message here is
+a structural error: the whole file fails with it.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import codecs
 import csv
 import io
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 REQUIRED_COLUMNS = ("transaction_id", "customer_id", "amount", "timestamp")
 BOM = codecs.BOM_UTF8
-_CHUNK = 1 << 20
+CHUNK = 1 << 20
 
 csv.field_size_limit(sys.maxsize)
 
@@ -78,7 +78,7 @@ def utf8_error_message(path: Path) -> str:
     offset = 0
     newlines = 0
     with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
+        while chunk := f.read(CHUNK):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
@@ -94,17 +94,6 @@ def utf8_error_message(path: Path) -> str:
         except UnicodeDecodeError:
             return f"the file is not valid UTF-8 (truncated sequence at byte offset {offset})"
     return "the file is not valid UTF-8"
-
-
-def count_newlines(path: Path) -> tuple[int, bool]:
-    """Number of LF bytes in the file and whether it ends with one."""
-    total = 0
-    last = b""
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            total += chunk.count(b"\n")
-            last = chunk[-1:]
-    return total, last == b"\n"
 
 
 def _trailing_commas(line: bytes) -> int:
@@ -132,7 +121,7 @@ def may_have_short_rows(
     commas = newlines = 0
     carry = b""
     with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
+        while chunk := f.read(CHUNK):
             data = carry + chunk
             cut = data.rfind(b"\n") + 1  # count whole lines only: no pattern spans chunks
             block, carry = data[:cut], data[cut:]
@@ -146,7 +135,7 @@ def may_have_short_rows(
     return commas - min(header_commas, run) != trailing_nulls
 
 
-def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+def records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(first physical line, fields) of each record, data rows only."""
     with _open_text(path) as text:
         reader = csv.reader(text, strict=True)
@@ -179,7 +168,7 @@ def find_structural_error(path: Path, header: Header) -> str | None:
     """Full scan: the first structural problem (ragged row, quoting, encoding), if any."""
     width = len(header.names)
     try:
-        for line, record in _records(path):
+        for line, record in records(path):
             if len(record) != width:
                 if not record:
                     return f"line {line}: empty line (expected {width} fields like the header)"
@@ -189,23 +178,36 @@ def find_structural_error(path: Path, header: Header) -> str | None:
     return None
 
 
-def record_lines(path: Path, indexes: Iterable[int]) -> dict[int, int]:
-    """Physical start line of the data records with the given 0-based indexes."""
-    wanted = sorted(set(indexes))
-    found: dict[int, int] = {}
-    if not wanted:
-        return found
-    pos = 0
-    for index, (line, _record) in enumerate(_records(path)):
-        if index == wanted[pos]:
-            found[index] = line
-            pos += 1
-            if pos == len(wanted):
-                break
-    return found
+def after_pass_error(
+    path: Path, header: Header, rows: int, trailing_nulls: int, max_trailing: int
+) -> str | None:
+    """What the main pass alone cannot tell: a short row (polars padded it), or no data rows.
+
+    polars pads short rows with nulls: only rows ending in null fields can be short ones, so
+    the exact scan runs only when the cheap count (may_have_short_rows) cannot rule them out.
+    """
+    if trailing_nulls and may_have_short_rows(path, header, rows, trailing_nulls, max_trailing):
+        message = find_structural_error(path, header)
+        if message is not None:
+            return message
+    if rows == 0:
+        return "the file has a header but no data rows"
+    return None
 
 
-def records_are_single_lines(path: Path, header: Header, rows_total: int) -> bool:
-    """Whether no record spans several lines, so data row i starts on line header.lines + 1 + i."""
-    newlines, ends_with_lf = count_newlines(path)
-    return newlines + (0 if ends_with_lf else 1) == header.lines + rows_total
+def reader_error(exc: Exception, path: Path, header: Header) -> str | None:
+    """The structural error behind a polars reader error; None when it is not about the file."""
+    return find_structural_error(path, header) or _polars_structural(exc, path)
+
+
+def _polars_structural(exc: Exception, path: Path) -> str | None:
+    """Translate a polars reader error the csv-module scan did not explain."""
+    lowered = str(exc).lower()
+    if "utf-8" in lowered or "utf8" in lowered:
+        return utf8_error_message(path)
+    if "malformed" in lowered or "could not parse" in lowered or "more fields" in lowered:
+        return (
+            "malformed CSV quoting: a '\"' inside an unquoted field or text after a closing "
+            "quote (RFC 4180 requires such fields to be quoted, with '\"' doubled)"
+        )
+    return None

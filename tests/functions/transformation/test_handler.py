@@ -5,26 +5,39 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from functions.common import s3 as s3_helpers
+from functions.common.config import TransformationSettings
 from functions.common.events import SourceMissingError, TransformationError
+from functions.transformation import handler
 from functions.transformation.handler import lambda_handler
+from tests.functions.conftest import MISSING_COLUMN_CSV, VALID_CSV, Aws, FakeLambdaContext
+from tests.functions.conftest import load_event as _load_event
 
-from .conftest import (
-    MISSING_COLUMN_CSV,
-    VALID_CSV,
-    VALID_PROCESSED,
-    Aws,
-    FakeLambdaContext,
-    load_event,
-)
-
+EVENTS = Path(__file__).parent / "events"
 KEY = "raw/2026/transactions.csv"
 OUTPUT = "processed/2026/transactions.csv"
+# VALID_CSV transformed (SPEC 3.3).
+VALID_PROCESSED = (
+    b"transaction_id,customer_id,amount,timestamp,note\n"
+    b"t1,c1,1234.50,2024-01-02T02:04:05Z,hello\n"
+    b't2,c2,-3.00,2024-01-02T00:00:00Z,"x, y"\n'
+)
 # Error paths raise before any metric is added; Powertools warns about the empty flush.
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def environment(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The transformation function's environment as the compute template sets it."""
+    aws.use_environment_of("TransformationFunction", monkeypatch)
+
+
+def load_event(name: str, aws: Aws, **fields: str) -> dict[str, Any]:
+    return _load_event(EVENTS / name, aws, **fields)
 
 
 @pytest.fixture(autouse=True)
@@ -149,3 +162,21 @@ def test_too_little_tmp_space_fails_early_and_clearly(
         lambda_handler(event, context)
 
     assert aws.keys() == [KEY]
+
+
+def test_settings_are_read_once_per_invocation(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = []
+
+    class CountedSettings:
+        @staticmethod
+        def from_env(env: Any) -> TransformationSettings:
+            reads.append(env)
+            return TransformationSettings.from_env(env)
+
+    monkeypatch.setattr(handler, "TransformationSettings", CountedSettings)
+
+    lambda_handler(load_event("transform.json", aws, **aws.put(KEY, VALID_CSV)), context)
+
+    assert len(reads) == 1

@@ -1,34 +1,25 @@
-"""Row rules of SPEC 3.2 as vectorized polars expressions (no floats, no Python UDFs).
+"""The timestamp rule (SPEC 3.2): an instant in an accepted form, normalized to ISO 8601 UTC.
 
-Rules are given as *stages*: lists of named expressions applied with successive
-`with_columns` calls, so that every intermediate value is computed once (polars' streaming
-engine does not eliminate common subexpressions). `amount_stages` / `timestamp_stages`
-end in a String column holding the normalized value, or null when the raw value is
-invalid; the `*_reason` expressions explain an invalid value and are evaluated on rejected
-rows only.
+Accepted: `2024-03-10T12:34:56Z`, a space instead of `T`, 1-9 fraction digits, `±HH:MM` or
+`±HHMM` offsets, no offset (read in the source time zone), a bare date (midnight), epoch
+seconds (9-11 digits) and epoch milliseconds (12-14 digits). Rejected: `20240101`
+(ambiguous), `2024-02-30`, `24:00:00`, `23:59:60`, `2024-1-5`.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-Stages = list[list[pl.Expr]]
-
-# sign, integer part (plain digits, or 1-3 digits then ,ddd groups), up to two significant
-# fraction digits followed only by zeros.
-AMOUNT_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2}0*)?$"
-_AMOUNT_LOOSE_RE = r"^[+-]?[\d,]*\d[\d,]*(?:\.\d+)?$"
-_AMOUNT_GROUPING_OK_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
-MAX_INTEGER_DIGITS = 16
+from functions.core.rules.stages import Stages, shown, trimmed
 
 # Digits in the places of an accepted date-time, ranges unchecked: tells an unsupported
 # format from an impossible date or time in row error reasons.
-_TIMESTAMP_LOOSE_RE = (
+_LOOSE_RE = (
     r"^(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?)?$"
 )
 # Shape and field ranges of every accepted form; epoch seconds/ms are 9 to 14 digits.
-_TIMESTAMP_SHAPE_RE = (
+_SHAPE_RE = (
     r"^(?:\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
     r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?"
     r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?|\d{9,14})$"
@@ -42,58 +33,7 @@ _MIN_US = -62_135_596_800 * _US_PER_S
 _MAX_US = 253_402_300_800 * _US_PER_S
 
 
-def trimmed(col: pl.Expr) -> pl.Expr:
-    """Value with surrounding (Unicode) whitespace removed; a missing value is ""."""
-    return col.fill_null("").str.strip_chars()
-
-
-def amount_stages(src: str, out: str) -> Stages:
-    """Stages ending in `out`: normalized amount (`-1234.50`) or null if not DECIMAL(18,2).
-
-    The regex admits only values whose fraction has at most two significant digits (the
-    rest zeros), so the integer-based Decimal(18, 2) parse that follows never rounds; it
-    yields null when more than 16 integer digits remain. No binary float is involved.
-    """
-    p = f"{out}__"
-    value = pl.col(p + "v")
-    return [
-        [trimmed(pl.col(src)).alias(p + "v")],
-        [
-            pl.when(value.str.contains(AMOUNT_RE))
-            .then(value.str.replace_all(",", "", literal=True))
-            .alias(p + "plain")
-        ],
-        [pl.col(p + "plain").cast(pl.Decimal(18, 2), strict=False).cast(pl.String).alias(out)],
-    ]
-
-
-def amount_reason(raw: pl.Expr) -> pl.Expr:
-    """Why an amount is invalid (only meaningful for invalid values)."""
-    value = trimmed(raw)
-    shown = _shown(raw)
-    digits = (
-        value.str.extract(r"^[+-]?([\d,]+)", 1)
-        .str.replace_all(",", "", literal=True)
-        .str.strip_chars_start("0")
-    )
-    return (
-        pl.when(value == "")
-        .then(pl.lit("amount is empty"))
-        .when(~value.str.contains(_AMOUNT_LOOSE_RE))
-        .then(pl.format("amount {} is not a plain decimal number", shown))
-        .when(~value.str.contains(_AMOUNT_GROUPING_OK_RE))
-        .then(pl.format("amount {} has invalid thousands grouping", shown))
-        .when(digits.str.len_bytes() > MAX_INTEGER_DIGITS)
-        .then(
-            pl.format("amount {} does not fit DECIMAL(18,2) (more than 16 integer digits)", shown)
-        )
-        .when(~value.str.contains(AMOUNT_RE))
-        .then(pl.format("amount {} has more than 2 significant fraction digits", shown))
-        .otherwise(pl.format("amount {} is invalid", shown))
-    )
-
-
-def timestamp_stages(src: str, out: str, source_timezone: str, *, as_text: bool = True) -> Stages:
+def stages(src: str, out: str, source_timezone: str, *, as_text: bool = True) -> Stages:
     """Stages ending in `out`: ISO 8601 UTC text (`2024-01-02T03:04:05Z`) or null.
 
     With `as_text=False`, `out` holds the instant as Int64 microseconds since the epoch
@@ -174,7 +114,7 @@ def timestamp_stages(src: str, out: str, source_timezone: str, *, as_text: bool 
     return [
         [trimmed(pl.col(src)).alias(p + "v")],
         [
-            v.str.contains(_TIMESTAMP_SHAPE_RE).alias(p + "shape"),
+            v.str.contains(_SHAPE_RE).alias(p + "shape"),
             v.str.len_bytes().cast(pl.Int64).alias(p + "v_len"),
         ],
         [
@@ -201,10 +141,10 @@ def timestamp_stages(src: str, out: str, source_timezone: str, *, as_text: bool 
     ]
 
 
-def timestamp_reason(raw: pl.Expr, source_timezone: str) -> pl.Expr:
+def reason(raw: pl.Expr, source_timezone: str) -> pl.Expr:
     """Why a timestamp is invalid (only meaningful for invalid values)."""
     value = trimmed(raw)
-    shown = _shown(raw)
+    quoted = shown(raw)
     no_offset = value.str.contains(r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d:\d\d(?:\.\d+)?)?$")
     return (
         pl.when(value == "")
@@ -214,37 +154,18 @@ def timestamp_reason(raw: pl.Expr, source_timezone: str) -> pl.Expr:
             pl.format(
                 "timestamp {} is an all-digit value that is neither epoch seconds (9-11 digits) "
                 "nor epoch milliseconds (12-14 digits)",
-                shown,
+                quoted,
             )
         )
-        .when(~value.str.contains(_TIMESTAMP_LOOSE_RE))
-        .then(pl.format("timestamp {} is not in a supported format", shown))
+        .when(~value.str.contains(_LOOSE_RE))
+        .then(pl.format("timestamp {} is not in a supported format", quoted))
         .when(no_offset & pl.lit(source_timezone != "UTC"))
         .then(
             pl.format(
                 "timestamp {} is not a valid date/time (impossible date or time, or a local "
                 "time that does not exist in " + source_timezone.replace("{", "") + ")",
-                shown,
+                quoted,
             )
         )
-        .otherwise(pl.format("timestamp {} is not a valid date/time", shown))
+        .otherwise(pl.format("timestamp {} is not a valid date/time", quoted))
     )
-
-
-def apply_stages(lf: pl.LazyFrame, *stage_lists: Stages) -> pl.LazyFrame:
-    """Apply several rules' stages side by side (stage k of every rule in one step)."""
-    depth = max(len(s) for s in stage_lists)
-    for k in range(depth):
-        step = [e for s in stage_lists if k < len(s) for e in s[k]]
-        lf = lf.with_columns(step)
-    return lf
-
-
-def _shown(raw: pl.Expr) -> pl.Expr:
-    """The raw value quoted for a message, shortened to keep reasons small."""
-    short = (
-        pl.when(raw.str.len_chars() > 40)
-        .then(pl.concat_str([raw.str.slice(0, 40), pl.lit("...")]))
-        .otherwise(raw)
-    )
-    return pl.concat_str([pl.lit("'"), short, pl.lit("'")])

@@ -3,29 +3,48 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from functions.common import s3 as s3_helpers
-from functions.common.config import ConfigurationError
+from functions.common.config import ConfigurationError, ValidationSettings
 from functions.common.events import SourceMissingError
 from functions.common.naming import execution_name
+from functions.validation import handler
 from functions.validation.handler import lambda_handler
-
-from .conftest import (
+from tests.functions.conftest import (
     MISSING_COLUMN_CSV,
-    ONE_BAD_ROW_CSV,
     VALID_CSV,
     Aws,
     FakeLambdaContext,
-    load_event,
 )
+from tests.functions.conftest import load_event as _load_event
 
+EVENTS = Path(__file__).parent / "events"
 KEY = "raw/2026/transactions.csv"
+# Line 3 has an amount with three significant decimals: one invalid row out of four.
+ONE_BAD_ROW_CSV = (
+    b"transaction_id,customer_id,amount,timestamp\n"
+    b"t1,c1,1.00,2024-01-02T03:04:05Z\n"
+    b"t2,c2,1.505,2024-01-02T03:04:05Z\n"
+    b"t3,c3,2.00,2024-01-02T03:04:05Z\n"
+    b"t4,c4,3.00,2024-01-02T03:04:05Z\n"
+)
 # Error paths raise before any metric is added; Powertools warns about the empty flush.
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def environment(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validation function's environment as the compute template sets it."""
+    aws.use_environment_of("ValidationFunction", monkeypatch)
+
+
+def load_event(name: str, aws: Aws, **fields: str) -> dict[str, Any]:
+    return _load_event(EVENTS / name, aws, **fields)
 
 
 def _s3_event(aws: Aws, key: str = KEY, name: str = "s3_put.json") -> dict[str, Any]:
@@ -110,9 +129,7 @@ def test_start_failure_other_than_already_exists_raises(
     aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN the workflow does not exist (e.g. a wrong ARN): the event must not be swallowed
-    monkeypatch.setenv(
-        "STATE_MACHINE_ARN", aws.state_machine_arn.replace("csv-etl-workflow", "missing")
-    )
+    monkeypatch.setenv("STATE_MACHINE_ARN", aws.state_machine_arn + "-missing")
 
     with pytest.raises(ClientError, match="StateMachineDoesNotExist"):
         lambda_handler(_s3_event(aws), context)
@@ -337,6 +354,28 @@ def test_quarantine_truncates_a_huge_cause(aws: Aws, context: FakeLambdaContext)
 
 
 # --- Configuration and event shape -----------------------------------------------------------------
+
+
+def test_settings_are_read_once_per_invocation_and_reach_the_core(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a tolerance that lets the file's one bad row in four pass
+    monkeypatch.setenv("MAX_INVALID_ROW_RATIO", "0.25")
+    reads = []
+
+    class CountedSettings:
+        @staticmethod
+        def from_env(env: Any) -> ValidationSettings:
+            reads.append(env)
+            return ValidationSettings.from_env(env)
+
+    monkeypatch.setattr(handler, "ValidationSettings", CountedSettings)
+    event = load_event("validate.json", aws, **aws.put(KEY, ONE_BAD_ROW_CSV))
+
+    result = lambda_handler(event, context)
+
+    assert len(reads) == 1
+    assert result["valid"] is True  # the core got the tolerance from that one read
 
 
 def test_missing_state_machine_arn_is_named(

@@ -1,4 +1,5 @@
-"""Strict mode finds duplicate ids after its single pass: same outcome as the first-pass search."""
+"""Repeated transaction ids: found by the pre-pass (tolerant mode) or after the single pass
+(strict mode), the same rows either way, and whether the hash table is whole or partitioned."""
 
 from __future__ import annotations
 
@@ -6,12 +7,35 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 
-from functions.core import CoreConfig, process_file, validate_file
+from functions.core import CoreConfig, duplicates, process_file, validate_file
+from functions.core.scan import IDX
+from functions.core.structure import read_header
 
 
-def _write(path: Path, rows: int, *, seed: int, invalid_every: int, multiline: bool) -> None:
+def _write_repeats(path: Path, rows: int) -> list[int]:
+    """A file whose ids repeat (some padded with spaces, some empty); return the repeat rows."""
+    rnd = random.Random(5)
+    seen: set[str] = set()
+    repeats = []
+    with path.open("w") as f:
+        f.write("transaction_id,customer_id,amount,timestamp\n")
+        for i in range(rows):
+            ident = f"T{rnd.randrange(rows // 2)}"
+            if i % 97 == 0:
+                ident = ""
+            padded = f"  {ident} " if i % 7 == 0 else ident
+            if ident:
+                if ident in seen:
+                    repeats.append(i)
+                seen.add(ident)
+            f.write(f"{padded},C1,1.00,2024-01-01T00:00:00Z\n")
+    return repeats
+
+
+def _write_mixed(path: Path, rows: int, *, seed: int, invalid_every: int, multiline: bool) -> None:
     """Ids repeat (some padded, some empty); some rows are also invalid otherwise."""
     rnd = random.Random(seed)
     with path.open("w") as f:
@@ -26,15 +50,43 @@ def _write(path: Path, rows: int, *, seed: int, invalid_every: int, multiline: b
             f.write(f"{padded},C{i % 7},{amount},2024-01-01T00:00:00Z,{note}\n")
 
 
+def test_repeats_are_the_later_rows_of_an_equal_key() -> None:
+    keys = pl.DataFrame(
+        {IDX: [0, 1, 2, 3, 4], duplicates.KEY: [7, 8, 7, 9, 7], duplicates.PART: [7, 8, 7, 9, 7]},
+        schema={IDX: pl.UInt32, duplicates.KEY: pl.UInt128, duplicates.PART: pl.UInt8},
+    )
+
+    assert duplicates.repeats(keys).to_list() == [2, 4]
+    assert duplicates.repeats(keys.filter(pl.col(IDX) != 0)).to_list() == [4]
+
+
+@pytest.mark.parametrize("partition_rows", [10**9, 900, 100, 7])
+def test_partitioned_search_finds_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partition_rows: int
+) -> None:
+    source = tmp_path / "ids.csv"
+    expected = _write_repeats(source, 3000)
+    monkeypatch.setattr(duplicates, "DEDUP_PARTITION_ROWS", partition_rows)
+
+    found = duplicates.prepass(source, read_header(source))
+    outcome = process_file(
+        source, tmp_path / "out.csv", config=CoreConfig(Decimal(1)), rejected=tmp_path / "r.csv"
+    )
+
+    assert found.to_list() == expected
+    empty = len(range(0, 3000, 97))
+    assert outcome.rows_rejected == len(expected) + empty
+
+
 @pytest.mark.parametrize(
     ("rows", "invalid_every", "multiline"),
     [(3000, 0, False), (3000, 13, False), (3000, 400, True), (40, 0, True), (300, 2, False)],
 )
-def test_strict_duplicates_match_the_first_pass_search(
+def test_strict_duplicates_match_the_pre_pass_search(
     tmp_path: Path, rows: int, invalid_every: int, multiline: bool
 ) -> None:
     source = tmp_path / "ids.csv"
-    _write(
+    _write_mixed(
         source, rows, seed=rows + invalid_every, invalid_every=invalid_every, multiline=multiline
     )
     strict = process_file(source, tmp_path / "out.csv", config=CoreConfig(Decimal(0)))

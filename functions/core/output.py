@@ -1,0 +1,60 @@
+"""The transformed file (SPEC 3.3): the header, required columns under their canonical names,
+then the valid rows in file order, normalized values in place of the raw required fields and
+the other fields unchanged.
+
+It is written to a scratch file next to its target and renamed into place only when the
+file is accepted, so a rejected file never leaves a partial output behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+import polars as pl
+
+from functions.core import rules
+from functions.core.scan import csv_line, raw_columns, required_columns
+from functions.core.structure import Header
+
+
+def header_names(header: Header) -> list[str]:
+    """The input header's names, the required columns' replaced by their canonical names."""
+    canonical = {i: name for name, i in header.required.items()}
+    return [canonical.get(i, name) for i, name in enumerate(header.names)]
+
+
+def row_columns(header: Header) -> list[pl.Expr]:
+    """The output fields of a row: each raw field, or its normalized value for a required one."""
+    normalized = rules.normalized_columns(required_columns(header))
+    return [pl.col(normalized.get(c, c)).alias(c) for c in raw_columns(header)]
+
+
+class Output:
+    """The output being written to `scratch`; `commit` moves it to `target`."""
+
+    def __init__(self, scratch: Path, target: Path, header: Header) -> None:
+        self._scratch, self._target = scratch, target
+        self._columns = row_columns(header)
+        scratch.write_bytes(csv_line(header_names(header)))
+        self._handle = scratch.open("ab")
+
+    def write(self, valid_rows: pl.DataFrame) -> None:
+        """Append a batch's valid rows."""
+        valid_rows.select(self._columns).write_csv(self._handle, include_header=False)
+
+    def commit(self) -> None:
+        """The file was accepted: the output (complete, closed) takes its final name."""
+        self._handle.close()
+        self._scratch.replace(self._target)
+
+    def __enter__(self) -> Output:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._handle.close()

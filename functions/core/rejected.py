@@ -1,0 +1,114 @@
+"""Rejected rows: kept raw during the main pass, explained after it (reasons, line numbers).
+
+The main pass stores each batch's rejected rows (IDX, raw fields, DUPLICATE) as a small Arrow
+file in the scratch folder, so none of them stays in memory. After the pass the rules'
+reasons are computed on those rows only: the first MAX_REPORTED_ROW_ERRORS become the
+Outcome's RowErrors and, when the file is accepted, every one goes to the rejected-rows file
+(the raw fields, then `line` and `reason`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+from functions.core import rules
+from functions.core.lines import LineNumbers, line_numbers
+from functions.core.outcome import MAX_REPORTED_ROW_ERRORS, RowError
+from functions.core.scan import IDX, csv_line, raw_columns, required_columns
+from functions.core.structure import Header
+
+LINE = "__line"
+
+
+class RejectedRows:
+    """The rejected rows of one run, as Arrow files in `scratch`."""
+
+    def __init__(self, scratch: Path, header: Header) -> None:
+        self._scratch = scratch
+        self._columns = [IDX, *raw_columns(header), rules.DUPLICATE]
+        self.parts: list[Path] = []
+
+    def add(self, rows: pl.DataFrame) -> None:
+        """Keep a batch's rejected rows (the main pass calls this once per batch with some)."""
+        part = self._scratch / f"rejected-{len(self.parts):06d}.arrow"
+        rows.select(self._columns).write_ipc(part)
+        self.parts.append(part)
+
+    def replace(self, rows: pl.DataFrame) -> None:
+        """Keep `rows` (same columns) instead of the rows added so far."""
+        part = self._scratch / "rejected-first.arrow"
+        rows.write_ipc(part)
+        self.parts = [part]
+
+    def scan(self) -> pl.LazyFrame:
+        """The rows kept, in IDX order (at least one part must exist)."""
+        return pl.scan_ipc(self.parts)
+
+
+def row_errors(
+    source: Path,
+    header: Header,
+    source_timezone: str,
+    rejected: RejectedRows,
+    rows_total: int,
+    write_to: Path | None,
+) -> tuple[RowError, ...]:
+    """The first MAX_REPORTED_ROW_ERRORS rejected rows' errors; all written to `write_to` if set."""
+    head = (
+        _explained(rejected, header, source_timezone, MAX_REPORTED_ROW_ERRORS)
+        .select(IDX, rules.REASON)
+        .collect()
+    )
+
+    def needed() -> list[int]:
+        indexes = head if write_to is None else rejected.scan().select(IDX).collect()
+        return indexes[IDX].to_list()
+
+    lines = line_numbers(source, header, rows_total, needed)
+    errors = tuple(
+        RowError(line=lines.of(i), reason=r)
+        for i, r in zip(head[IDX].to_list(), head[rules.REASON].to_list(), strict=True)
+    )
+    if write_to is not None:
+        _write_rejected_file(write_to, rejected, header, source_timezone, lines)
+    return errors
+
+
+def _explained(
+    rejected: RejectedRows, header: Header, source_timezone: str, limit: int | None
+) -> pl.LazyFrame:
+    rows = rejected.scan()
+    if limit is not None:
+        rows = rows.head(limit)
+    return rules.with_reasons(rows, required_columns(header), source_timezone)
+
+
+def _write_rejected_file(
+    path: Path, rejected: RejectedRows, header: Header, source_timezone: str, lines: LineNumbers
+) -> None:
+    """The rejected-rows file: the header's names, then `line` and `reason`; atomically."""
+    frame = _explained(rejected, header, source_timezone, None).select(
+        *raw_columns(header), lines.expr().alias(LINE), rules.REASON
+    )
+    with _temp_path(path, ".tmp") as tmp:
+        tmp.write_bytes(csv_line([*header.names, "line", "reason"]))
+        with tmp.open("ab") as handle:
+            frame.sink_csv(handle, include_header=False, engine="streaming")
+        tmp.replace(path)
+
+
+@contextlib.contextmanager
+def _temp_path(near: Path, suffix: str) -> Iterator[Path]:
+    fd, name = tempfile.mkstemp(prefix=f".{near.name}.", suffix=suffix, dir=near.parent)
+    os.close(fd)
+    path = Path(name)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,53 @@
+"""The transformed file: canonical header names, normalized required fields, written whole or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from functions.core import rules
+from functions.core.output import Output, header_names
+from functions.core.structure import read_header
+
+HEADER = b" Amount ,note,TRANSACTION_ID,customer_id,Timestamp\n"
+
+
+def _header(tmp_path: Path) -> Path:
+    source = tmp_path / "in.csv"
+    source.write_bytes(HEADER)
+    return source
+
+
+def test_required_columns_get_their_canonical_names(tmp_path: Path) -> None:
+    header = read_header(_header(tmp_path))
+
+    assert header_names(header) == ["amount", "note", "transaction_id", "customer_id", "timestamp"]
+
+
+def test_rows_carry_the_normalized_required_fields_and_the_others_raw(tmp_path: Path) -> None:
+    header = read_header(_header(tmp_path))
+    valid = pl.DataFrame(
+        {
+            "c0": [" 1,234.5 "],
+            "c1": ['say "hi"'],
+            "c2": [" t1 "],
+            "c3": ["c1"],
+            "c4": ["2024-01-02"],
+            rules.TID: ["t1"],
+            rules.CID: ["c1"],
+            rules.AMOUNT: ["1234.50"],
+            rules.TIMESTAMP: ["2024-01-02T00:00:00Z"],
+        }
+    )
+    target = tmp_path / "out.csv"
+
+    with Output(tmp_path / "scratch.csv", target, header) as out:
+        out.write(valid)
+        out.write(valid)
+    assert not target.exists()  # not until the file is accepted
+    out.commit()
+
+    row = b'1234.50,"say ""hi""",t1,c1,2024-01-02T00:00:00Z\n'
+    assert target.read_bytes() == b"amount,note,transaction_id,customer_id,timestamp\n" + row * 2
+    assert not (tmp_path / "scratch.csv").exists()

@@ -1,0 +1,59 @@
+"""The passes composed: the pre-pass only when tolerant, outputs only for an accepted file."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from functions.core import CoreConfig, duplicates, process_file, validate_file
+
+HEADER = "transaction_id,customer_id,amount,timestamp\n"
+
+
+def test_all_rows_rejected_is_not_ok_even_with_full_tolerance(tmp_path: Path) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_text(HEADER + "t,c,x,2024-01-01\n")
+
+    outcome = process_file(
+        source,
+        tmp_path / "out.csv",
+        config=CoreConfig(max_invalid_row_ratio=Decimal(1)),
+        rejected=tmp_path / "rejected.csv",
+    )
+
+    assert not outcome.ok
+    assert "no valid rows" in outcome.error_summary()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]
+
+
+@pytest.mark.parametrize(("ratio", "prepasses"), [("0", 0), ("0.5", 1)])
+def test_only_a_tolerant_run_searches_duplicates_before_the_main_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ratio: str, prepasses: int
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(HEADER + "t1,c,1,2024-01-01\nt1,c,2,2024-01-01\nt2,c,3,2024-01-01\n")
+    calls = []
+    real = duplicates.prepass
+    monkeypatch.setattr(duplicates, "prepass", lambda *a: calls.append(a) or real(*a))
+
+    outcome = validate_file(source, config=CoreConfig(Decimal(ratio)))
+
+    assert len(calls) == prepasses
+    assert [e.reason for e in outcome.row_errors] == [
+        "transaction_id 't1' is a duplicate of an earlier row"
+    ]
+
+
+def test_accepted_file_with_rejected_rows_writes_both_outputs(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(HEADER + "t1,c,1,2024-01-01\nt2,c,1.005,2024-01-01\n")
+    output, rejected = tmp_path / "out.csv", tmp_path / "rejected.csv"
+
+    outcome = process_file(source, output, config=CoreConfig(Decimal("0.5")), rejected=rejected)
+
+    assert (outcome.ok, outcome.rows_valid, outcome.rows_rejected) == (True, 1, 1)
+    assert output.read_text() == HEADER + "t1,c,1.00,2024-01-01T00:00:00Z\n"
+    assert rejected.read_text().splitlines()[1].startswith("t2,c,1.005,2024-01-01,3,amount")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv", "rejected.csv"]
