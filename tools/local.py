@@ -50,7 +50,7 @@ OUT = REPO / "out" / "local"
 LOCAL_BUILD = REPO / "build" / "local"
 STACK_NAME = "csv-etl"
 #: Parameters for the emulator run: the shortest retry interval the template allows (the
-#: emulator also scales retry waits down, see tools/emulator.py), and the "dev" stage.
+#: emulator also scales retry waits down, see tools/emulator/), and the "dev" stage.
 LOCAL_PARAMETERS = {"RetryIntervalSeconds": "1", "LogRetentionDays": "1"}
 
 

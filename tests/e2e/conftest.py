@@ -41,8 +41,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @dataclass
 class Pipeline:
-    """The deployed stack and helpers to drive it."""
+    """The deployed stack, the emulator it runs on (faults, invocations), helpers to drive it."""
 
+    emulator: Emulator
     outputs: dict[str, str]
     queue_url: str
     notifications: list[dict[str, Any]] = field(default_factory=list)
@@ -91,7 +92,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         # The layer is never executed on the emulator: the placeholder keeps 46 MB out of memory.
         outputs = local.deploy_pipeline(emulator.region, build_dir, real_layer=False)
         queue_url = local.subscribe_capture_queue(outputs["TopicArn"])
-        yield Pipeline(outputs, queue_url)
+        yield Pipeline(emulator, outputs, queue_url)
 
 
 @pytest.fixture

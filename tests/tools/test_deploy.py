@@ -10,7 +10,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.tools.test_emulator import FIXTURE, fixture_zip
+from tests.tools.mini import FIXTURE, fixture_zip
 from tools import deploy, local, package
 from tools.emulator import Emulator
 
