@@ -19,6 +19,7 @@ import argparse
 import datetime
 import hashlib
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -43,11 +44,14 @@ from contract.keys import (
 from contract.metadata import PARTITION_KEY, SORT_KEY, TERMINAL, Attr, Status
 from tools import deploy, package
 from tools.emulator import Emulator
+from tools.output import show_output
+from tools.paths import BUILD_DIR, REPO
 
-REPO = package.REPO
+log = logging.getLogger(__name__)
+
 SAMPLES = REPO / "samples"
 OUT = REPO / "out" / "local"
-LOCAL_BUILD = REPO / "build" / "local"
+LOCAL_BUILD = BUILD_DIR / "local"
 STACK_NAME = "csv-etl"
 #: Parameters for the emulator run: the shortest retry interval the template allows (the
 #: emulator also scales retry waits down, see tools/emulator/), and the "dev" stage.
@@ -69,7 +73,7 @@ class FileResult:
 
 
 def _step(message: str, started: float) -> None:
-    print(f"[{time.monotonic() - started:5.1f}s] {message}", flush=True)
+    log.info(f"[{time.monotonic() - started:5.1f}s] {message}")
 
 
 def build_functions(build_dir: Path, real_layer: bool = True) -> None:
@@ -89,7 +93,7 @@ def build_functions(build_dir: Path, real_layer: bool = True) -> None:
     real = _cached_layer(build_dir) if real_layer else None
     if real is not None:
         manifest["layer"] = real
-        print("      layer: the real polars layer from build/layer.zip (not executed locally)")
+        log.info("      layer: the real polars layer from build/layer.zip (not executed locally)")
     else:
         placeholder = build_dir / "placeholder-layer.zip"
         with zipfile.ZipFile(placeholder, "w") as archive:
@@ -103,7 +107,7 @@ def build_functions(build_dir: Path, real_layer: bool = True) -> None:
             "sha256": hashlib.sha256(body).hexdigest(),
             "size": len(body),
         }
-        print(
+        log.info(
             "      layer: PLACEHOLDER (build/layer.zip not built; `make package-functions` "
             "builds the real one). Handlers run with the virtualenv's polars either way."
         )
@@ -112,7 +116,7 @@ def build_functions(build_dir: Path, real_layer: bool = True) -> None:
 
 def _cached_layer(build_dir: Path) -> dict[str, Any] | None:
     """The real layer's manifest entry if build/ holds a layer zip matching its manifest."""
-    manifest_path = REPO / "build" / "manifest.json"
+    manifest_path = BUILD_DIR / "manifest.json"
     if not manifest_path.is_file():
         return None
     entry = json.loads(manifest_path.read_text()).get("layer")
@@ -146,7 +150,7 @@ def input_files(path: Path) -> dict[str, Path]:
     keys = {RAW_PREFIX + p.relative_to(path).as_posix(): p for p in found}
     skipped = [p for key, p in keys.items() if not triggers_pipeline(key)]
     if skipped:
-        print(
+        log.info(
             f"      skipping {len(skipped)} file(s) without the {CSV_SUFFIX} suffix, e.g. {skipped[0]}"
         )
     return {key: p for key, p in keys.items() if triggers_pipeline(key)}
@@ -293,23 +297,23 @@ def print_table(results: dict[str, FileResult], elapsed: float) -> None:
     ]
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
-    print()
-    print(line.format(*header))
-    print(line.format(*("-" * w for w in widths)))
+    log.info("")
+    log.info(line.format(*header))
+    log.info(line.format(*("-" * w for w in widths)))
     for row in rows:
-        print(line.format(*row))
+        log.info(line.format(*row))
     for r in results.values():
         if r.error:
-            print(f"  {r.key.removeprefix(RAW_PREFIX)}: {r.error[:160]}")
+            log.info(f"  {r.key.removeprefix(RAW_PREFIX)}: {r.error[:160]}")
     succeeded = sum(r.status == Status.SUCCEEDED for r in results.values())
     failed = sum(r.status == Status.FAILED for r in results.values())
     broken = [r for r in results.values() if r.problem]
-    print(
+    log.info(
         f"\ntotal: {len(results)} files, {succeeded} processed, {failed} failed (rejected), "
         f"{len(broken)} without a clean outcome, in {elapsed:.1f}s"
     )
     for r in broken:
-        print(f"  PIPELINE PROBLEM {r.key}: {r.problem}")
+        log.info(f"  PIPELINE PROBLEM {r.key}: {r.problem}")
 
 
 def write_outputs(out: Path, bucket: str, table: str, notifications: list[dict[str, Any]]) -> None:
@@ -353,7 +357,7 @@ def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> i
     if not files:
         print(f"no files under {input_path}", file=sys.stderr)
         return 1
-    with Emulator() as emulator, deploy.quietly():
+    with Emulator() as emulator:
         region = emulator.region
         _step(f"emulator: moto on {emulator.endpoint} (in-process, bridged)", started)
         outputs = deploy_pipeline(region, LOCAL_BUILD, started)
@@ -368,7 +372,7 @@ def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> i
         time.sleep(0.2)  # let the last SNS -> SQS deliveries land
         write_outputs(out, bucket, table, drain_notifications(queue_url))
         print_table(results, time.monotonic() - started)
-        print(f"\nwrote {out.relative_to(REPO) if out.is_relative_to(REPO) else out}/: processed/, failed/, metadata.json, notifications.json")  # fmt: skip
+        log.info(f"\nwrote {out.relative_to(REPO) if out.is_relative_to(REPO) else out}/: processed/, failed/, metadata.json, notifications.json")  # fmt: skip
     return 1 if any(r.problem for r in results.values()) else 0
 
 
@@ -387,4 +391,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # The deploy step's CLI output shows only if it fails: the run prints its own steps.
+    show_output(quiet=[deploy.__name__, package.__name__])
     sys.exit(main())

@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tools import deploy, local
+from tools import local
 from tools.emulator import Emulator
 
 E2E = Path(__file__).parent
@@ -88,7 +88,7 @@ class Pipeline:
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     """Deploy once per e2e run; tear the emulator down at the end."""
     build_dir = tmp_path_factory.mktemp("build")
-    with Emulator() as emulator, deploy.quietly():
+    with Emulator() as emulator:
         # The layer is never executed on the emulator: the placeholder keeps 46 MB out of memory.
         outputs = local.deploy_pipeline(emulator.region, build_dir, real_layer=False)
         queue_url = local.subscribe_capture_queue(outputs["TopicArn"])
