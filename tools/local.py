@@ -16,7 +16,6 @@ Exit status: 0 when every file reached exactly one outcome (a rejected file is a
 from __future__ import annotations
 
 import argparse
-import datetime
 import hashlib
 import json
 import logging
@@ -25,27 +24,25 @@ import subprocess
 import sys
 import time
 import zipfile
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import boto3
-from boto3.dynamodb.types import TypeDeserializer
 
-from contract.keys import (
-    CSV_SUFFIX,
-    FAILED_PREFIX,
-    PROCESSED_PREFIX,
-    RAW_PREFIX,
-    FileKeys,
-    triggers_pipeline,
-)
-from contract.metadata import PARTITION_KEY, SORT_KEY, TERMINAL, Attr, Status
+from contract.keys import CSV_SUFFIX, FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX, triggers_pipeline
+from contract.metadata import Status
 from tools import deploy, package
 from tools.emulator import Emulator
 from tools.output import show_output
 from tools.paths import BUILD_DIR, REPO
+from tools.pipeline_state import (
+    FileResult,
+    drain_notifications,
+    list_keys,
+    metadata_items,
+    subscribe_capture_queue,
+    wait_for_outcomes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,20 +53,6 @@ STACK_NAME = "csv-etl"
 #: Parameters for the emulator run: the shortest retry interval the template allows (the
 #: emulator also scales retry waits down, see tools/emulator/), and the "dev" stage.
 LOCAL_PARAMETERS = {"RetryIntervalSeconds": "1", "LogRetentionDays": "1"}
-
-
-@dataclass
-class FileResult:
-    """What happened to one uploaded file."""
-
-    key: str
-    status: str = "MISSING"
-    rows: int | None = None
-    rejected: int | None = None
-    outcome: str = ""
-    duration: float | None = None
-    error: str = ""
-    problem: str = ""  # why this file counts as a pipeline failure ("" when fine)
 
 
 def _step(message: str, started: float) -> None:
@@ -156,132 +139,7 @@ def input_files(path: Path) -> dict[str, Path]:
     return {key: p for key, p in keys.items() if triggers_pipeline(key)}
 
 
-def subscribe_capture_queue(topic_arn: str) -> str:
-    """An SQS queue subscribed to the topic, so every notification can be read back."""
-    sqs, sns = boto3.client("sqs"), boto3.client("sns")
-    url = sqs.create_queue(QueueName="local-notification-capture")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
-    return str(url)
-
-
-def drain_notifications(queue_url: str) -> list[dict[str, Any]]:
-    """Every SNS message delivered to the capture queue so far (subject, parsed body)."""
-    sqs = boto3.client("sqs")
-    found: list[dict[str, Any]] = []
-    while True:
-        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
-        if not batch:
-            return found
-        for message in batch:
-            envelope = json.loads(message["Body"])
-            body = envelope.get("Message", "")
-            try:
-                parsed: Any = json.loads(body)
-            except json.JSONDecodeError:
-                parsed = body
-            found.append(
-                {
-                    "subject": envelope.get("Subject"),
-                    "message": parsed,
-                    "timestamp": envelope.get("Timestamp"),
-                }
-            )
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | set):
-        return [_plain(v) for v in value]
-    return value
-
-
-def metadata_items(table: str) -> list[dict[str, Any]]:
-    """Every item of the metadata table as plain JSON values."""
-    ddb = boto3.client("dynamodb")
-    deserialize = TypeDeserializer().deserialize
-    items: list[dict[str, Any]] = []
-    for page in ddb.get_paginator("scan").paginate(TableName=table):
-        for item in page["Items"]:
-            items.append({k: _plain(deserialize(v)) for k, v in item.items()})
-    return sorted(items, key=lambda i: (i.get(PARTITION_KEY, ""), i.get(SORT_KEY, "")))
-
-
-def list_keys(bucket: str, prefix: str) -> list[str]:
-    """Every object key under a prefix."""
-    s3 = boto3.client("s3")
-    keys: list[str] = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        keys += [o["Key"] for o in page.get("Contents", [])]
-    return keys
-
-
-def _seconds(start: str, end: str) -> float | None:
-    try:
-        a = datetime.datetime.fromisoformat(start.replace("Z", "+00:00"))
-        b = datetime.datetime.fromisoformat(end.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return None
-    return (b - a).total_seconds()
-
-
-def wait_for_outcomes(
-    bucket: str, table: str, keys: list[str], timeout: float
-) -> dict[str, FileResult]:
-    """Poll until every key has a terminal metadata item and has left raw/ (or time runs out)."""
-    deadline = time.monotonic() + timeout
-    results: dict[str, FileResult] = {}
-    while True:
-        items = metadata_items(table)
-        raw = set(list_keys(bucket, RAW_PREFIX))
-        by_key: dict[str, list[dict[str, Any]]] = {}
-        for item in items:
-            by_key.setdefault(item.get(PARTITION_KEY, ""), []).append(item)
-        done = [
-            k
-            for k in keys
-            if k not in raw and any(i.get(Attr.STATUS) in TERMINAL for i in by_key.get(k, []))
-        ]
-        if len(done) == len(keys) or time.monotonic() > deadline:
-            break
-        time.sleep(0.25)
-    processed = set(list_keys(bucket, PROCESSED_PREFIX))
-    failed = set(list_keys(bucket, FAILED_PREFIX))
-    for key in keys:
-        result = results[key] = FileResult(key)
-        attempts = by_key.get(key, [])
-        file_keys = FileKeys.of(key)
-        places = [p for p in file_keys.outcomes if p in processed | failed]
-        if attempts:
-            last = attempts[-1]
-            result.status = str(last.get(Attr.STATUS, "?"))
-            result.rows = last.get(Attr.ROWS_TOTAL)
-            result.rejected = last.get(Attr.ROWS_REJECTED)
-            result.error = str(last.get(Attr.ERROR_MESSAGE, ""))
-            result.duration = _seconds(
-                str(last.get(SORT_KEY, "")), str(last.get(Attr.PROCESS_END_TIME, ""))
-            )
-        result.outcome = places[0] if len(places) == 1 else " + ".join(places)
-        if file_keys.rejected in failed:
-            result.outcome += f" (+ {file_keys.rejected})"
-        if result.status not in TERMINAL:
-            result.problem = "no outcome recorded in time"
-        elif key in raw:
-            result.problem = "still under raw/"
-        elif len(places) != 1:
-            result.problem = f"expected exactly one outcome object, found {places or 'none'}"
-        elif len(attempts) != 1:
-            result.problem = f"{len(attempts)} metadata items for one upload"
-    return results
-
-
-def print_table(results: dict[str, FileResult], elapsed: float) -> None:
+def report(results: dict[str, FileResult], elapsed: float) -> None:
     """One line per file and a total line."""
     header = ("file", "status", "rows", "rejected", "outcome", "duration")
     rows = [
@@ -371,7 +229,7 @@ def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> i
         _step("every execution finished" if all(not r.problem for r in results.values()) else "waited", started)  # fmt: skip
         time.sleep(0.2)  # let the last SNS -> SQS deliveries land
         write_outputs(out, bucket, table, drain_notifications(queue_url))
-        print_table(results, time.monotonic() - started)
+        report(results, time.monotonic() - started)
         log.info(f"\nwrote {out.relative_to(REPO) if out.is_relative_to(REPO) else out}/: processed/, failed/, metadata.json, notifications.json")  # fmt: skip
     return 1 if any(r.problem for r in results.values()) else 0
 
