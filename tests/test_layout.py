@@ -18,18 +18,9 @@ REPO = Path(__file__).resolve().parents[1]
 SOURCE_ROOTS = ("contract", "stacks", "functions", "tools", "bench")
 MAX_LINES = 300
 
-# Being split by concept; each entry goes with its split (the test fails once it fits).
-OVERSIZED = {
-    "tools/emulator.py",
-    "tools/local.py",
-    "tools/build_functions.py",
-}
-
 # Test directories that hold data, or drive the deployed pipeline as a whole.
 NOT_MIRRORS = {"tests", "tests/e2e"}
 DATA_DIRS = {"corpus", "events", "fixtures"}
-# Being moved to the mirrored directories.
-UNMIRRORED: set[str] = set()
 
 # Test modules about one concept across several modules: name -> what it covers.
 CROSS_CUTTING = {
@@ -57,10 +48,7 @@ def _rel(path: Path) -> str:
 def test_source_modules_stay_small() -> None:
     sizes = {_rel(m): len(m.read_text().splitlines()) for m in _source_modules()}
     too_long = sorted(f"{m} ({n} lines)" for m, n in sizes.items() if n > MAX_LINES)
-    assert sorted(f.split(" ")[0] for f in too_long) == sorted(OVERSIZED), (
-        f"modules over {MAX_LINES} lines: {too_long}; split by concept (or, once a split "
-        "lands, drop it from OVERSIZED)"
-    )
+    assert too_long == [], f"modules over {MAX_LINES} lines: {too_long}; split them by concept"
 
 
 def _test_dirs() -> list[Path]:
@@ -70,7 +58,7 @@ def _test_dirs() -> list[Path]:
 
 @pytest.mark.parametrize("directory", [_rel(d) for d in _test_dirs()])
 def test_test_directories_mirror_the_source_tree(directory: str) -> None:
-    if directory in NOT_MIRRORS or directory in UNMIRRORED:
+    if directory in NOT_MIRRORS:
         return
     source = REPO / directory.removeprefix("tests/")
     assert source.is_dir(), f"{directory} mirrors no source directory ({_rel(source)})"
@@ -80,7 +68,7 @@ def test_test_modules_are_named_after_what_they_test() -> None:
     strays = []
     for directory in _test_dirs():
         rel = _rel(directory)
-        if rel in NOT_MIRRORS or rel in UNMIRRORED:
+        if rel in NOT_MIRRORS:
             continue
         source = REPO / rel.removeprefix("tests/")
         for test in sorted(directory.glob("test_*.py")):
@@ -95,4 +83,3 @@ def test_test_modules_are_named_after_what_they_test() -> None:
 def test_the_exception_lists_are_not_stale() -> None:
     tests = {_rel(p) for p in (REPO / "tests").rglob("test_*.py")}
     assert set(CROSS_CUTTING) <= tests, set(CROSS_CUTTING) - tests
-    assert {_rel(d) for d in _test_dirs()} >= UNMIRRORED

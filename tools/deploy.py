@@ -14,12 +14,11 @@ The CLI is the one installed next to this Python (``.venv/bin/aws``), so the pin
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
+import logging
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,11 @@ import boto3
 from botocore.exceptions import ClientError
 
 from contract.deployment import TAGS
-from tools.package import BOOTSTRAP_TEMPLATE, BUILD_DIR, TEMPLATES_DIR, bootstrap_stack_name
+from tools.output import show_output
+from tools.package import ARTIFACTS_BUCKET_OUTPUT, bootstrap_stack_name
+from tools.paths import BOOTSTRAP_TEMPLATE, BUILD_DIR, TEMPLATES_DIR
+
+log = logging.getLogger(__name__)
 
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 RETAIN_POLICIES = {"Retain", "RetainExceptOnCreate"}
@@ -46,33 +49,18 @@ def aws_cli() -> str:
     return found
 
 
-_quiet = False
-
-
-@contextlib.contextmanager
-def quietly() -> Iterator[None]:
-    """Within the block, the CLI's output is shown only when it fails (``make local``)."""
-    global _quiet
-    previous, _quiet = _quiet, True
-    try:
-        yield
-    finally:
-        _quiet = previous
-
-
-def say(message: str) -> None:
-    """Print unless inside ``quietly()``."""
-    if not _quiet:
-        print(message, flush=True)
-
-
 def run_aws(*args: str) -> None:
-    """Run ``aws <args>``, streaming its output; raise on a non-zero exit."""
+    """Run ``aws <args>``; raise on a non-zero exit.
+
+    The CLI's output streams where this module's messages show; where they do not (``make
+    local``, tests), it is captured and printed to stderr only if the command fails.
+    """
     command = [aws_cli(), *args]
-    say("+ aws " + " ".join(args))
-    result = subprocess.run(command, check=False, capture_output=_quiet, text=True)  # noqa: S603
+    log.info("+ aws " + " ".join(args))
+    quiet = not log.isEnabledFor(logging.INFO)
+    result = subprocess.run(command, check=False, capture_output=quiet, text=True)  # noqa: S603
     if result.returncode != 0:
-        if _quiet:
+        if quiet:
             print(result.stdout + result.stderr, file=sys.stderr)
         raise DeployError(f"`aws {' '.join(args[:2])}` exited with {result.returncode}")
 
@@ -102,12 +90,12 @@ def stack_outputs(stack_name: str, region: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
-def print_outputs(stack_name: str, outputs: dict[str, str]) -> None:
-    """Outputs as an aligned two-column list."""
-    say(f"\nOutputs of {stack_name}:")
+def log_outputs(stack_name: str, outputs: dict[str, str]) -> None:
+    """Log the outputs as an aligned two-column list."""
+    log.info(f"\nOutputs of {stack_name}:")
     width = max((len(k) for k in outputs), default=0)
     for key, value in sorted(outputs.items()):
-        say(f"  {key:<{width}}  {value}")
+        log.info(f"  {key:<{width}}  {value}")
 
 
 def bootstrap(stack_name: str, region: str, templates_dir: Path = TEMPLATES_DIR) -> str:
@@ -115,8 +103,8 @@ def bootstrap(stack_name: str, region: str, templates_dir: Path = TEMPLATES_DIR)
     name = bootstrap_stack_name(stack_name)
     cloudformation_deploy(templates_dir / BOOTSTRAP_TEMPLATE, name, region, {})
     outputs = stack_outputs(name, region)
-    print_outputs(name, outputs)
-    return outputs.get("ArtifactsBucketName", "")
+    log_outputs(name, outputs)
+    return outputs.get(ARTIFACTS_BUCKET_OUTPUT, "")
 
 
 def deploy(
@@ -140,15 +128,15 @@ def deploy(
     parameters |= extra or {}
     unknown = sorted(set(parameters) - declared)
     if unknown:
-        say(f"note: the template declares no parameter(s) {unknown}; not passed")
+        log.info(f"note: the template declares no parameter(s) {unknown}; not passed")
     cloudformation_deploy(
         template, stack_name, region, {k: v for k, v in parameters.items() if k in declared}
     )
     cfn = boto3.client("cloudformation", region_name=region)
     cfn.update_termination_protection(StackName=stack_name, EnableTerminationProtection=True)
-    say(f"termination protection enabled on {stack_name}")
+    log.info(f"termination protection enabled on {stack_name}")
     outputs = stack_outputs(stack_name, region)
-    print_outputs(stack_name, outputs)
+    log_outputs(stack_name, outputs)
     return outputs
 
 
@@ -195,7 +183,7 @@ def removal_command(kind: str, physical_id: str, region: str) -> str:
 
 
 def destroy(stack_name: str, region: str, yes: bool = False) -> list[tuple[str, str, str]]:
-    """Delete the stack after confirmation; print what it retained and how to remove it."""
+    """Delete the stack after confirmation; list what it retained and how to remove each."""
     if not yes:
         answer = input(f"Type the stack name ({stack_name}) to delete it: ")
         if answer.strip() != stack_name:
@@ -206,18 +194,18 @@ def destroy(stack_name: str, region: str, yes: bool = False) -> list[tuple[str, 
     except ClientError as exc:
         raise DeployError(f"stack {stack_name} not found in {region}") from exc
     cfn.update_termination_protection(StackName=stack_name, EnableTerminationProtection=False)
-    print(f"termination protection disabled on {stack_name}")
+    log.info(f"termination protection disabled on {stack_name}")
     run_aws("cloudformation", "delete-stack", "--stack-name", stack_name, "--region", region)
     run_aws("cloudformation", "wait", "stack-delete-complete", "--stack-name", stack_name, "--region", region)  # fmt: skip
-    print(f"deleted {stack_name}")
+    log.info(f"deleted {stack_name}")
     if retained:
-        print("\nRetained on purpose (data and audit trail outlive the stack):")
+        log.info("\nRetained on purpose (data and audit trail outlive the stack):")
         for kind, logical_id, physical_id in retained:
-            print(f"  {kind:<22} {logical_id:<28} {physical_id}")
-        print("\nTo remove them deliberately:")
+            log.info(f"  {kind:<22} {logical_id:<28} {physical_id}")
+        log.info("\nTo remove them deliberately:")
         for kind, _, physical_id in retained:
-            print(f"  {removal_command(kind, physical_id, region)}")
-    print(
+            log.info(f"  {removal_command(kind, physical_id, region)}")
+    log.info(
         f"\nThe artifacts bucket stack {bootstrap_stack_name(stack_name)} is kept for the next "
         "deploy; remove it with: aws cloudformation delete-stack --stack-name "
         f"{bootstrap_stack_name(stack_name)} --region {region} (after emptying its bucket)"
@@ -263,4 +251,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    show_output()
     sys.exit(main())

@@ -16,60 +16,47 @@ Exit status: 0 when every file reached exactly one outcome (a rejected file is a
 from __future__ import annotations
 
 import argparse
-import datetime
 import hashlib
 import json
+import logging
 import shutil
 import subprocess
 import sys
 import time
 import zipfile
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import boto3
-from boto3.dynamodb.types import TypeDeserializer
 
-from contract.keys import (
-    CSV_SUFFIX,
-    FAILED_PREFIX,
-    PROCESSED_PREFIX,
-    RAW_PREFIX,
-    FileKeys,
-    triggers_pipeline,
-)
-from contract.metadata import PARTITION_KEY, SORT_KEY, TERMINAL, Attr, Status
+from contract.keys import CSV_SUFFIX, FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX, triggers_pipeline
+from contract.metadata import Status
 from tools import deploy, package
 from tools.emulator import Emulator
+from tools.output import show_output
+from tools.paths import BUILD_DIR, REPO
+from tools.pipeline_state import (
+    FileResult,
+    drain_notifications,
+    list_keys,
+    metadata_items,
+    subscribe_capture_queue,
+    wait_for_outcomes,
+)
 
-REPO = package.REPO
+log = logging.getLogger(__name__)
+
 SAMPLES = REPO / "samples"
 OUT = REPO / "out" / "local"
-LOCAL_BUILD = REPO / "build" / "local"
+LOCAL_BUILD = BUILD_DIR / "local"
 STACK_NAME = "csv-etl"
-#: Parameters for the emulator run: the shortest retry interval the template allows (the
-#: emulator also scales retry waits down, see tools/emulator.py), and the "dev" stage.
-LOCAL_PARAMETERS = {"RetryIntervalSeconds": "1", "LogRetentionDays": "1"}
-
-
-@dataclass
-class FileResult:
-    """What happened to one uploaded file."""
-
-    key: str
-    status: str = "MISSING"
-    rows: int | None = None
-    rejected: int | None = None
-    outcome: str = ""
-    duration: float | None = None
-    error: str = ""
-    problem: str = ""  # why this file counts as a pipeline failure ("" when fine)
+#: Parameters for the emulator run (the stage is "dev"; the emulator scales every workflow
+#: retry wait down itself, see tools/emulator/bridges/stepfunctions.py).
+LOCAL_PARAMETERS = {"LogRetentionDays": "1"}
 
 
 def _step(message: str, started: float) -> None:
-    print(f"[{time.monotonic() - started:5.1f}s] {message}", flush=True)
+    log.info(f"[{time.monotonic() - started:5.1f}s] {message}")
 
 
 def build_functions(build_dir: Path, real_layer: bool = True) -> None:
@@ -89,7 +76,7 @@ def build_functions(build_dir: Path, real_layer: bool = True) -> None:
     real = _cached_layer(build_dir) if real_layer else None
     if real is not None:
         manifest["layer"] = real
-        print("      layer: the real polars layer from build/layer.zip (not executed locally)")
+        log.info("      layer: the real polars layer from build/layer.zip (not executed locally)")
     else:
         placeholder = build_dir / "placeholder-layer.zip"
         with zipfile.ZipFile(placeholder, "w") as archive:
@@ -103,7 +90,7 @@ def build_functions(build_dir: Path, real_layer: bool = True) -> None:
             "sha256": hashlib.sha256(body).hexdigest(),
             "size": len(body),
         }
-        print(
+        log.info(
             "      layer: PLACEHOLDER (build/layer.zip not built; `make package-functions` "
             "builds the real one). Handlers run with the virtualenv's polars either way."
         )
@@ -112,7 +99,7 @@ def build_functions(build_dir: Path, real_layer: bool = True) -> None:
 
 def _cached_layer(build_dir: Path) -> dict[str, Any] | None:
     """The real layer's manifest entry if build/ holds a layer zip matching its manifest."""
-    manifest_path = REPO / "build" / "manifest.json"
+    manifest_path = BUILD_DIR / "manifest.json"
     if not manifest_path.is_file():
         return None
     entry = json.loads(manifest_path.read_text()).get("layer")
@@ -146,138 +133,13 @@ def input_files(path: Path) -> dict[str, Path]:
     keys = {RAW_PREFIX + p.relative_to(path).as_posix(): p for p in found}
     skipped = [p for key, p in keys.items() if not triggers_pipeline(key)]
     if skipped:
-        print(
+        log.info(
             f"      skipping {len(skipped)} file(s) without the {CSV_SUFFIX} suffix, e.g. {skipped[0]}"
         )
     return {key: p for key, p in keys.items() if triggers_pipeline(key)}
 
 
-def subscribe_capture_queue(topic_arn: str) -> str:
-    """An SQS queue subscribed to the topic, so every notification can be read back."""
-    sqs, sns = boto3.client("sqs"), boto3.client("sns")
-    url = sqs.create_queue(QueueName="local-notification-capture")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
-    return str(url)
-
-
-def drain_notifications(queue_url: str) -> list[dict[str, Any]]:
-    """Every SNS message delivered to the capture queue so far (subject, parsed body)."""
-    sqs = boto3.client("sqs")
-    found: list[dict[str, Any]] = []
-    while True:
-        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
-        if not batch:
-            return found
-        for message in batch:
-            envelope = json.loads(message["Body"])
-            body = envelope.get("Message", "")
-            try:
-                parsed: Any = json.loads(body)
-            except json.JSONDecodeError:
-                parsed = body
-            found.append(
-                {
-                    "subject": envelope.get("Subject"),
-                    "message": parsed,
-                    "timestamp": envelope.get("Timestamp"),
-                }
-            )
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | set):
-        return [_plain(v) for v in value]
-    return value
-
-
-def metadata_items(table: str) -> list[dict[str, Any]]:
-    """Every item of the metadata table as plain JSON values."""
-    ddb = boto3.client("dynamodb")
-    deserialize = TypeDeserializer().deserialize
-    items: list[dict[str, Any]] = []
-    for page in ddb.get_paginator("scan").paginate(TableName=table):
-        for item in page["Items"]:
-            items.append({k: _plain(deserialize(v)) for k, v in item.items()})
-    return sorted(items, key=lambda i: (i.get(PARTITION_KEY, ""), i.get(SORT_KEY, "")))
-
-
-def list_keys(bucket: str, prefix: str) -> list[str]:
-    """Every object key under a prefix."""
-    s3 = boto3.client("s3")
-    keys: list[str] = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        keys += [o["Key"] for o in page.get("Contents", [])]
-    return keys
-
-
-def _seconds(start: str, end: str) -> float | None:
-    try:
-        a = datetime.datetime.fromisoformat(start.replace("Z", "+00:00"))
-        b = datetime.datetime.fromisoformat(end.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return None
-    return (b - a).total_seconds()
-
-
-def wait_for_outcomes(
-    bucket: str, table: str, keys: list[str], timeout: float
-) -> dict[str, FileResult]:
-    """Poll until every key has a terminal metadata item and has left raw/ (or time runs out)."""
-    deadline = time.monotonic() + timeout
-    results: dict[str, FileResult] = {}
-    while True:
-        items = metadata_items(table)
-        raw = set(list_keys(bucket, RAW_PREFIX))
-        by_key: dict[str, list[dict[str, Any]]] = {}
-        for item in items:
-            by_key.setdefault(item.get(PARTITION_KEY, ""), []).append(item)
-        done = [
-            k
-            for k in keys
-            if k not in raw and any(i.get(Attr.STATUS) in TERMINAL for i in by_key.get(k, []))
-        ]
-        if len(done) == len(keys) or time.monotonic() > deadline:
-            break
-        time.sleep(0.25)
-    processed = set(list_keys(bucket, PROCESSED_PREFIX))
-    failed = set(list_keys(bucket, FAILED_PREFIX))
-    for key in keys:
-        result = results[key] = FileResult(key)
-        attempts = by_key.get(key, [])
-        file_keys = FileKeys.of(key)
-        places = [p for p in file_keys.outcomes if p in processed | failed]
-        if attempts:
-            last = attempts[-1]
-            result.status = str(last.get(Attr.STATUS, "?"))
-            result.rows = last.get(Attr.ROWS_TOTAL)
-            result.rejected = last.get(Attr.ROWS_REJECTED)
-            result.error = str(last.get(Attr.ERROR_MESSAGE, ""))
-            result.duration = _seconds(
-                str(last.get(SORT_KEY, "")), str(last.get(Attr.PROCESS_END_TIME, ""))
-            )
-        result.outcome = places[0] if len(places) == 1 else " + ".join(places)
-        if file_keys.rejected in failed:
-            result.outcome += f" (+ {file_keys.rejected})"
-        if result.status not in TERMINAL:
-            result.problem = "no outcome recorded in time"
-        elif key in raw:
-            result.problem = "still under raw/"
-        elif len(places) != 1:
-            result.problem = f"expected exactly one outcome object, found {places or 'none'}"
-        elif len(attempts) != 1:
-            result.problem = f"{len(attempts)} metadata items for one upload"
-    return results
-
-
-def print_table(results: dict[str, FileResult], elapsed: float) -> None:
+def report(results: dict[str, FileResult], elapsed: float) -> None:
     """One line per file and a total line."""
     header = ("file", "status", "rows", "rejected", "outcome", "duration")
     rows = [
@@ -293,23 +155,23 @@ def print_table(results: dict[str, FileResult], elapsed: float) -> None:
     ]
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
-    print()
-    print(line.format(*header))
-    print(line.format(*("-" * w for w in widths)))
+    log.info("")
+    log.info(line.format(*header))
+    log.info(line.format(*("-" * w for w in widths)))
     for row in rows:
-        print(line.format(*row))
+        log.info(line.format(*row))
     for r in results.values():
         if r.error:
-            print(f"  {r.key.removeprefix(RAW_PREFIX)}: {r.error[:160]}")
+            log.info(f"  {r.key.removeprefix(RAW_PREFIX)}: {r.error[:160]}")
     succeeded = sum(r.status == Status.SUCCEEDED for r in results.values())
     failed = sum(r.status == Status.FAILED for r in results.values())
     broken = [r for r in results.values() if r.problem]
-    print(
+    log.info(
         f"\ntotal: {len(results)} files, {succeeded} processed, {failed} failed (rejected), "
         f"{len(broken)} without a clean outcome, in {elapsed:.1f}s"
     )
     for r in broken:
-        print(f"  PIPELINE PROBLEM {r.key}: {r.problem}")
+        log.info(f"  PIPELINE PROBLEM {r.key}: {r.problem}")
 
 
 def write_outputs(out: Path, bucket: str, table: str, notifications: list[dict[str, Any]]) -> None:
@@ -353,7 +215,7 @@ def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> i
     if not files:
         print(f"no files under {input_path}", file=sys.stderr)
         return 1
-    with Emulator() as emulator, deploy.quietly():
+    with Emulator() as emulator:
         region = emulator.region
         _step(f"emulator: moto on {emulator.endpoint} (in-process, bridged)", started)
         outputs = deploy_pipeline(region, LOCAL_BUILD, started)
@@ -367,8 +229,8 @@ def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> i
         _step("every execution finished" if all(not r.problem for r in results.values()) else "waited", started)  # fmt: skip
         time.sleep(0.2)  # let the last SNS -> SQS deliveries land
         write_outputs(out, bucket, table, drain_notifications(queue_url))
-        print_table(results, time.monotonic() - started)
-        print(f"\nwrote {out.relative_to(REPO) if out.is_relative_to(REPO) else out}/: processed/, failed/, metadata.json, notifications.json")  # fmt: skip
+        report(results, time.monotonic() - started)
+        log.info(f"\nwrote {out.relative_to(REPO) if out.is_relative_to(REPO) else out}/: processed/, failed/, metadata.json, notifications.json")  # fmt: skip
     return 1 if any(r.problem for r in results.values()) else 0
 
 
@@ -387,4 +249,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # The deploy step's CLI output shows only if it fails: the run prints its own steps.
+    show_output(quiet=[deploy.__name__, package.__name__])
     sys.exit(main())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +27,11 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-REPO = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = REPO / "templates"
-BUILD_DIR = REPO / "build"
-ROOT_TEMPLATE = "root.json"
-BOOTSTRAP_TEMPLATE = "bootstrap.json"
+from tools.output import show_output
+from tools.paths import BUILD_DIR, REPO, ROOT_TEMPLATE, TEMPLATES_DIR
+
+log = logging.getLogger(__name__)
+
 ARTIFACTS_BUCKET_OUTPUT = "ArtifactsBucketName"
 
 #: Manifest entry name -> root template parameter receiving its S3 key.
@@ -111,6 +112,28 @@ def _rewrite_nested(template: dict[str, Any], directory: Path, uploader: Uploade
         resource["Properties"]["TemplateURL"] = template_url(uploader.bucket, key, uploader.region)
 
 
+def _upload_code(manifest_path: Path, declared: set[str], uploader: Uploader) -> dict[str, str]:
+    """Upload every zip of the manifest; return the code key of each parameter the root declares."""
+    parameters: dict[str, str] = {}
+    manifest: dict[str, dict[str, Any]] = json.loads(manifest_path.read_text())
+    for name, entry in sorted(manifest.items()):
+        path = Path(entry["path"])
+        path = path if path.is_absolute() else (REPO / path)
+        body = path.read_bytes()
+        if hashlib.sha256(body).hexdigest() != entry["sha256"]:
+            raise PackageError(f"{path} does not match its manifest sha256: rebuild it")
+        key = uploader.put("code", name, body, ".zip")
+        parameter = CODE_KEY_PARAMETERS.get(name)
+        if parameter is not None and parameter in declared:
+            parameters[parameter] = key
+    missing = sorted(
+        p for p in CODE_KEY_PARAMETERS.values() if p in declared and p not in parameters
+    )
+    if missing:
+        raise PackageError(f"build/manifest.json has no artifact for parameter(s) {missing}")
+    return parameters
+
+
 def package(
     stack_name: str,
     region: str,
@@ -133,22 +156,7 @@ def package(
     parameters: dict[str, str] = {}
     if "ArtifactsBucket" in declared:
         parameters["ArtifactsBucket"] = bucket
-    manifest: dict[str, dict[str, Any]] = json.loads(manifest_path.read_text())
-    for name, entry in sorted(manifest.items()):
-        path = Path(entry["path"])
-        path = path if path.is_absolute() else (REPO / path)
-        body = path.read_bytes()
-        if hashlib.sha256(body).hexdigest() != entry["sha256"]:
-            raise PackageError(f"{path} does not match its manifest sha256: rebuild it")
-        key = uploader.put("code", name, body, ".zip")
-        parameter = CODE_KEY_PARAMETERS.get(name)
-        if parameter is not None and parameter in declared:
-            parameters[parameter] = key
-    missing = sorted(
-        p for p in CODE_KEY_PARAMETERS.values() if p in declared and p not in parameters
-    )
-    if missing:
-        raise PackageError(f"build/manifest.json has no artifact for parameter(s) {missing}")
+    parameters |= _upload_code(manifest_path, declared, uploader)
 
     _rewrite_nested(root, templates_dir, uploader)
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -156,9 +164,7 @@ def package(
     (build_dir / "parameters.json").write_text(
         json.dumps(parameters, indent=2, sort_keys=True) + "\n"
     )
-    from tools.deploy import say  # deploy imports this module: import at call time
-
-    say(
+    log.info(
         f"packaged into s3://{bucket}: {uploader.uploaded} uploaded, {uploader.reused} unchanged; "
         f"wrote {build_dir / 'packaged-root.json'} and {build_dir / 'parameters.json'}"
     )
@@ -183,4 +189,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    show_output()
     sys.exit(main())

@@ -18,7 +18,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tools import deploy, local
+from contract.metadata import TERMINAL
+from tools import local, pipeline_state
 from tools.emulator import Emulator
 
 E2E = Path(__file__).parent
@@ -41,8 +42,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @dataclass
 class Pipeline:
-    """The deployed stack and helpers to drive it."""
+    """The deployed stack, the emulator it runs on (faults, invocations), helpers to drive it."""
 
+    emulator: Emulator
     outputs: dict[str, str]
     queue_url: str
     notifications: list[dict[str, Any]] = field(default_factory=list)
@@ -62,20 +64,20 @@ class Pipeline:
         self.uploaded.append(key)
         return key
 
-    def wait(self, keys: list[str], timeout: float = 30.0) -> dict[str, local.FileResult]:
+    def wait(self, keys: list[str], timeout: float = 30.0) -> dict[str, pipeline_state.FileResult]:
         """Every key's outcome (status, rows, where it went, and any invariant problem)."""
-        return local.wait_for_outcomes(self.bucket, self.table, keys, timeout)
+        return pipeline_state.wait_for_outcomes(self.bucket, self.table, keys, timeout)
 
     def items(self, key: str) -> list[dict[str, Any]]:
         """The metadata items of one file."""
-        return [i for i in local.metadata_items(self.table) if i["file_name"] == key]
+        return [i for i in pipeline_state.metadata_items(self.table) if i["file_name"] == key]
 
     def read(self, key: str) -> bytes:
         return bytes(boto3.client("s3").get_object(Bucket=self.bucket, Key=key)["Body"].read())
 
     def messages_for(self, key: str) -> list[dict[str, Any]]:
         """SNS notifications about one file (delivered so far)."""
-        self.notifications += local.drain_notifications(self.queue_url)
+        self.notifications += pipeline_state.drain_notifications(self.queue_url)
         return [
             n
             for n in self.notifications
@@ -87,11 +89,11 @@ class Pipeline:
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     """Deploy once per e2e run; tear the emulator down at the end."""
     build_dir = tmp_path_factory.mktemp("build")
-    with Emulator() as emulator, deploy.quietly():
+    with Emulator() as emulator:
         # The layer is never executed on the emulator: the placeholder keeps 46 MB out of memory.
         outputs = local.deploy_pipeline(emulator.region, build_dir, real_layer=False)
-        queue_url = local.subscribe_capture_queue(outputs["TopicArn"])
-        yield Pipeline(outputs, queue_url)
+        queue_url = pipeline_state.subscribe_capture_queue(outputs["TopicArn"])
+        yield Pipeline(emulator, outputs, queue_url)
 
 
 @pytest.fixture
@@ -115,19 +117,19 @@ def invariant(request: pytest.FixtureRequest) -> Iterator[None]:
     if not keys:
         return
     results = pipe.wait(keys)
-    raw_left = set(local.list_keys(pipe.bucket, "raw/")) & set(keys)
+    raw_left = set(pipeline_state.list_keys(pipe.bucket, "raw/")) & set(keys)
     assert not raw_left, f"left under raw/: {raw_left}"
-    outcomes = set(local.list_keys(pipe.bucket, "processed/")) | set(
-        local.list_keys(pipe.bucket, "failed/")
+    outcomes = set(pipeline_state.list_keys(pipe.bucket, "processed/")) | set(
+        pipeline_state.list_keys(pipe.bucket, "failed/")
     )
-    items = local.metadata_items(pipe.table)
+    items = pipeline_state.metadata_items(pipe.table)
     for key in keys:
         rel = key.removeprefix("raw/")
         places = [p for p in (f"processed/{rel}", f"failed/{rel}") if p in outcomes]
         assert len(places) == 1, f"{key}: outcome objects {places}"
         attempts = [i for i in items if i["file_name"] == key]
         assert len(attempts) == pipe.uploaded.count(key), f"{key}: one item per attempt"
-        assert results[key].status in local.TERMINAL
+        assert results[key].status in TERMINAL
 
 
 def csv_bytes(

@@ -12,7 +12,6 @@ import boto3
 import pytest
 
 from tests.e2e.conftest import Pipeline, csv_bytes
-from tools import emulator
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +83,7 @@ def test_transformation_crash_is_retried_then_caught_and_quarantined(
     pipeline: Pipeline, prefix: str
 ) -> None:
     key = f"{prefix}crash.csv"
-    emulator.inject_fault("transformation", times=100, key_contains=key)
+    pipeline.emulator.faults.inject("transformation", times=100, key_contains=key)
 
     pipeline.upload(key, VALID)
     result = pipeline.wait([key])[key]
@@ -92,7 +91,7 @@ def test_transformation_crash_is_retried_then_caught_and_quarantined(
     rel = key.removeprefix("raw/")
     assert result.status == "FAILED" and result.outcome == f"failed/{rel}"
     assert pipeline.read(f"failed/{rel}") == VALID
-    attempts = emulator.invocations("transformation", key_contains=key)
+    attempts = pipeline.emulator.invocations("transformation", key_contains=key)
     assert len(attempts) == 4 and not any(a.ok for a in attempts)  # 1 try + 3 retries (States.ALL)
     (item,) = pipeline.items(key)
     assert item["status"] == "FAILED" and "InjectedFault" in item["error_message"]
@@ -103,13 +102,13 @@ def test_transformation_crash_is_retried_then_caught_and_quarantined(
 
 def test_transient_transformation_failure_then_success(pipeline: Pipeline, prefix: str) -> None:
     key = f"{prefix}flaky.csv"
-    emulator.inject_fault("transformation", times=1, key_contains=key, error_type="Lambda.ServiceException")  # fmt: skip
+    pipeline.emulator.faults.inject("transformation", times=1, key_contains=key, error_type="Lambda.ServiceException")  # fmt: skip
 
     pipeline.upload(key, VALID)
     result = pipeline.wait([key])[key]
 
     assert result.status == "SUCCEEDED" and result.problem == ""
-    outcomes = [a.ok for a in emulator.invocations("transformation", key_contains=key)]
+    outcomes = [a.ok for a in pipeline.emulator.invocations("transformation", key_contains=key)]
     assert outcomes == [False, True]
     assert pipeline.messages_for(key) == []
 
@@ -122,7 +121,7 @@ def test_same_s3_event_delivered_twice_starts_one_execution(
     folder = prefix.split("/")[1]  # S3 events carry the key URL-encoded ("/" is %2F)
     (delivered,) = [
         i.event
-        for i in emulator.invocations("validation", key_contains=folder)
+        for i in pipeline.emulator.invocations("validation", key_contains=folder)
         if "Records" in i.event
     ]
 
@@ -139,7 +138,9 @@ def test_event_that_cannot_start_lands_in_the_dead_letter_queue_and_redrives(
     pipeline: Pipeline, prefix: str
 ) -> None:
     folder = prefix.split("/")[1]
-    emulator.inject_fault("validation", times=3, key_contains=folder)  # the S3 event, 3 attempts
+    pipeline.emulator.faults.inject(
+        "validation", times=3, key_contains=folder
+    )  # the S3 event, 3 attempts
     key = pipeline.upload(f"{prefix}stuck.csv", VALID)
     sqs = boto3.client("sqs")
     queue = pipeline.outputs["ValidationDeadLetterQueueUrl"]

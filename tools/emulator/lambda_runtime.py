@@ -1,6 +1,6 @@
 """A Lambda execution environment for the emulator: one warm worker process per function.
 
-Run by `tools.emulator` as ``python -I lambda_runtime.py CODE_DIR HANDLER`` with the function's
+Run by ``tools.emulator.lambda_workers`` as ``python -I lambda_runtime.py CODE_DIR HANDLER`` with the function's
 environment variables already set. It imports the handler from the extracted deployment zip
 (``CODE_DIR`` first on ``sys.path``, like ``/var/task``), then serves invocations: one JSON line
 per event on stdin, one JSON line per result on a private copy of stdout. The handler's own
@@ -50,6 +50,35 @@ def _error_payload(exc: BaseException, request_id: str) -> dict[str, Any]:
     }
 
 
+def _invoke(handler: Any, init_error: Exception | None, request: dict[str, Any]) -> dict[str, Any]:
+    """Run one event with the handler's stdout/stderr captured as the invocation's logs."""
+    request_id = request["request_id"]
+    context = FakeContext(request_id, time.monotonic() + float(request["timeout"]))
+    with tempfile.TemporaryFile() as log_file:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = os.dup(1), os.dup(2)
+        os.dup2(log_file.fileno(), 1)
+        os.dup2(log_file.fileno(), 2)
+        try:
+            if init_error is not None:
+                raise init_error
+            result: Any = handler(request["event"], context)
+            response = {"ok": True, "payload": json.dumps(result)}
+        except Exception as exc:
+            response = {"ok": False, "payload": json.dumps(_error_payload(exc, request_id))}
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+        log_file.seek(0)
+        response["logs"] = log_file.read().decode("utf-8", "replace")
+    return response
+
+
 def main() -> None:
     """Import the handler once (init phase), then serve invocations until stdin closes."""
     code_dir, handler_path = sys.argv[1], sys.argv[2]
@@ -58,38 +87,14 @@ def main() -> None:
     sys.path.insert(0, code_dir)
     os.chdir(code_dir)
     module_name, _, function_name = handler_path.rpartition(".")
-    init_error: BaseException | None = None
+    handler: Any = None
+    init_error: Exception | None = None
     try:
         handler = getattr(importlib.import_module(module_name), function_name)
     except Exception as exc:  # an init error fails every invocation, as in Lambda
         init_error = exc
     for line in sys.stdin:
-        request = json.loads(line)
-        request_id = request["request_id"]
-        context = FakeContext(request_id, time.monotonic() + float(request["timeout"]))
-        with tempfile.TemporaryFile() as log_file:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            saved = os.dup(1), os.dup(2)
-            os.dup2(log_file.fileno(), 1)
-            os.dup2(log_file.fileno(), 2)
-            try:
-                if init_error is not None:
-                    raise init_error
-                result: Any = handler(request["event"], context)
-                response = {"ok": True, "payload": json.dumps(result)}
-            except Exception as exc:
-                response = {"ok": False, "payload": json.dumps(_error_payload(exc, request_id))}
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os.dup2(saved[0], 1)
-                os.dup2(saved[1], 2)
-                os.close(saved[0])
-                os.close(saved[1])
-            log_file.seek(0)
-            response["logs"] = log_file.read().decode("utf-8", "replace")
-        protocol.write(json.dumps(response) + "\n")
+        protocol.write(json.dumps(_invoke(handler, init_error, json.loads(line))) + "\n")
         protocol.flush()
 
 

@@ -1,0 +1,112 @@
+"""Lambda execution environments: one warm pool per function version, isolated environments."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from tools.emulator.lambda_workers import LambdaRuntimes, function_environment
+
+HANDLER = """
+import importlib.util
+import os
+
+CALLS = []
+
+
+def handler(event, context):
+    CALLS.append(event)
+    if event.get("exit"):
+        os._exit(3)
+    if event.get("imports"):  # the emulator's modules sit beside the runtime script
+        return [importlib.util.find_spec(m) is not None for m in event["imports"]]
+    return {"calls": len(CALLS), "stage": os.environ["STAGE"], "endpoint": os.environ["AWS_ENDPOINT_URL"]}
+"""
+
+
+def _function(**changes: Any) -> SimpleNamespace:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("probe.py", HANDLER)
+    fields = {
+        "function_name": "probe",
+        "function_arn": "arn:aws:lambda:us-east-1:123456789012:function:probe",
+        "region": "us-east-1",
+        "handler": "probe.handler",
+        "timeout": 3,
+        "memory_size": 128,
+        "logs_group_name": "/aws/lambda/probe",
+        "environment_vars": {"STAGE": "dev"},
+        "code_bytes": buffer.getvalue(),
+        "code_sha_256": "one",
+    }
+    return SimpleNamespace(**(fields | changes))
+
+
+@pytest.fixture
+def runtimes() -> Iterator[LambdaRuntimes]:
+    endpoints = iter(["http://127.0.0.1:9", "http://127.0.0.1:10"])
+    pool = LambdaRuntimes(lambda: next(endpoints))
+    yield pool
+    pool.close()
+
+
+def _payload(result: tuple[bool, str, str]) -> Any:
+    ok, payload, _ = result
+    return ok, json.loads(payload)
+
+
+def test_invocations_reuse_a_warm_environment_until_the_configuration_changes(
+    runtimes: LambdaRuntimes,
+) -> None:
+    fn = _function()
+    workers = runtimes.get(fn)
+
+    assert _payload(workers.invoke({})) == (True, {"calls": 1, "stage": "dev", "endpoint": "http://127.0.0.1:9"})  # fmt: skip
+    assert _payload(runtimes.get(fn).invoke({}))[1]["calls"] == 2
+    assert runtimes.get(fn) is workers
+
+    changed = _function(environment_vars={"STAGE": "prod"})  # a new version: new environments
+    assert runtimes.get(changed) is not workers
+    assert _payload(runtimes.get(changed).invoke({})) == (True, {"calls": 1, "stage": "prod", "endpoint": "http://127.0.0.1:10"})  # fmt: skip
+
+
+def test_a_function_imports_only_its_zip_and_the_installed_packages(
+    runtimes: LambdaRuntimes,
+) -> None:
+    imports = ["probe", "lambda_workers", "tools", "contract", "boto3"]
+
+    ok, found = _payload(runtimes.get(_function()).invoke({"imports": imports}))
+
+    assert ok and found == [True, False, False, False, True]
+
+
+def test_an_environment_that_exits_is_replaced(runtimes: LambdaRuntimes) -> None:
+    workers = runtimes.get(_function())
+    workers.invoke({})
+
+    ok, payload = _payload(workers.invoke({"exit": True}))
+
+    assert not ok and payload["errorType"] == "Sandbox.Timedout"
+    assert _payload(workers.invoke({}))[1]["calls"] == 1  # a fresh environment, cold again
+
+
+def test_a_function_sees_only_its_own_and_the_emulators_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "production")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "a-real-looking-secret")
+    monkeypatch.setenv("HOME_TOKEN", "anything")
+
+    env = function_environment(_function(), "http://127.0.0.1:9")
+
+    assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:9"
+    assert env["AWS_SECRET_ACCESS_KEY"] == "testing"
+    assert env["STAGE"] == "dev" and env["AWS_LAMBDA_FUNCTION_NAME"] == "probe"
+    assert "AWS_PROFILE" not in env and "HOME_TOKEN" not in env

@@ -1,0 +1,83 @@
+"""Each file's outcome as the pipeline left it, and the invariant it must hold (SPEC §2.4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from contract.keys import FileKeys
+from contract.metadata import PARTITION_KEY, SORT_KEY, Attr, Status
+from tools.pipeline_state import _notification, file_result
+
+KEY = "raw/2024/sales.csv"
+FILE = FileKeys.of(KEY)
+
+
+def _item(status: str = Status.SUCCEEDED, **fields: object) -> dict[str, object]:
+    return {
+        PARTITION_KEY: KEY,
+        SORT_KEY: "2024-11-01T08:00:00.000Z",
+        Attr.STATUS: status,
+        Attr.PROCESS_END_TIME: "2024-11-01T08:00:01.500Z",
+        Attr.ROWS_TOTAL: 3,
+        Attr.ROWS_REJECTED: 0,
+        **fields,
+    }
+
+
+def test_a_processed_file_has_its_rows_duration_and_one_outcome() -> None:
+    result = file_result(KEY, [_item()], raw=set(), processed={FILE.processed}, failed=set())
+
+    assert (result.status, result.rows, result.rejected) == (Status.SUCCEEDED, 3, 0)
+    assert (result.outcome, result.duration, result.problem) == (FILE.processed, 1.5, "")
+
+
+def test_rejected_rows_are_named_beside_the_outcome() -> None:
+    failed = {FILE.rejected}
+    result = file_result(KEY, [_item(rows_rejected=1)], set(), {FILE.processed}, failed)
+
+    assert result.outcome == f"{FILE.processed} (+ {FILE.rejected})"
+    assert result.problem == ""
+
+
+@pytest.mark.parametrize(
+    ("attempts", "raw", "places", "problem"),
+    [
+        ([], set(), [], "no outcome recorded in time"),
+        ([_item(Status.PROCESSING)], set(), [], "no outcome recorded in time"),
+        ([_item()], {KEY}, [FILE.processed], "still under raw/"),
+        ([_item()], set(), [], "expected exactly one outcome object, found none"),
+        ([_item()], set(), [FILE.processed, FILE.failed], "expected exactly one outcome object"),
+        (
+            [_item(Status.FAILED), _item()],
+            set(),
+            [FILE.processed],
+            "2 metadata items for one upload",
+        ),
+    ],
+)
+def test_a_broken_invariant_is_named(
+    attempts: list[dict[str, object]], raw: set[str], places: list[str], problem: str
+) -> None:
+    processed = {p for p in places if p == FILE.processed}
+    failed = {p for p in places if p == FILE.failed}
+
+    result = file_result(KEY, attempts, raw, processed, failed)
+
+    assert result.problem.startswith(problem)
+
+
+def test_the_last_attempt_gives_the_status_and_error() -> None:
+    attempts = [_item(Status.FAILED, error_message="first"), _item(Status.FAILED, error_message="again")]  # fmt: skip
+
+    result = file_result(KEY, attempts, set(), set(), {FILE.failed})
+
+    assert (result.status, result.error, result.outcome) == (Status.FAILED, "again", FILE.failed)
+
+
+def test_a_notification_body_is_parsed_when_it_is_json() -> None:
+    envelope = {"Subject": "s", "Message": json.dumps({"file": KEY}), "Timestamp": "t"}
+
+    assert _notification(envelope) == {"subject": "s", "message": {"file": KEY}, "timestamp": "t"}
+    assert _notification({"Message": "plain text"})["message"] == "plain text"

@@ -1,0 +1,182 @@
+"""Read what the pipeline did: the metadata table, the bucket's prefixes, SNS notifications.
+
+What ``make local`` and the e2e suite check after an upload, reusable by any command that
+inspects a deployed pipeline: every metadata item, the keys under a prefix, each file's
+outcome (``FileResult``, waiting for it with ``wait_for_outcomes``), and the notifications
+captured by an SQS queue subscribed to the topic. Works against any endpoint.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer
+
+from contract.keys import FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX, FileKeys
+from contract.metadata import PARTITION_KEY, SORT_KEY, TERMINAL, Attr
+
+#: How often ``wait_for_outcomes`` reads the table and the bucket again.
+POLL_SECONDS = 0.25
+
+
+@dataclass
+class FileResult:
+    """What happened to one uploaded file."""
+
+    key: str
+    status: str = "MISSING"
+    rows: int | None = None
+    rejected: int | None = None
+    outcome: str = ""
+    duration: float | None = None
+    error: str = ""
+    problem: str = ""  # why this file counts as a pipeline failure ("" when fine)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def metadata_items(table: str) -> list[dict[str, Any]]:
+    """Every item of the metadata table as plain JSON values, by file key then start time."""
+    ddb = boto3.client("dynamodb")
+    deserialize = TypeDeserializer().deserialize
+    items: list[dict[str, Any]] = []
+    for page in ddb.get_paginator("scan").paginate(TableName=table):
+        for item in page["Items"]:
+            items.append({k: _plain(deserialize(v)) for k, v in item.items()})
+    return sorted(items, key=lambda i: (i.get(PARTITION_KEY, ""), i.get(SORT_KEY, "")))
+
+
+def attempts_by_key(table: str) -> dict[str, list[dict[str, Any]]]:
+    """The metadata items of each file key (one per attempt), oldest first."""
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for item in metadata_items(table):
+        by_key.setdefault(item.get(PARTITION_KEY, ""), []).append(item)
+    return by_key
+
+
+def list_keys(bucket: str, prefix: str) -> list[str]:
+    """Every object key under a prefix."""
+    s3 = boto3.client("s3")
+    keys: list[str] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys += [o["Key"] for o in page.get("Contents", [])]
+    return keys
+
+
+def _seconds(start: str, end: str) -> float | None:
+    try:
+        a = datetime.datetime.fromisoformat(start.replace("Z", "+00:00"))
+        b = datetime.datetime.fromisoformat(end.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    return (b - a).total_seconds()
+
+
+def _finished(key: str, attempts: list[dict[str, Any]], raw: set[str]) -> bool:
+    """Whether a file has left raw/ and its workflow recorded an end."""
+    return key not in raw and any(i.get(Attr.STATUS) in TERMINAL for i in attempts)
+
+
+def _problem(result: FileResult, attempts: int, still_raw: bool, places: list[str]) -> str:
+    """Why a file's outcome breaks the pipeline's invariant; "" when it holds."""
+    if result.status not in TERMINAL:
+        return "no outcome recorded in time"
+    if still_raw:
+        return "still under raw/"
+    if len(places) != 1:
+        return f"expected exactly one outcome object, found {places or 'none'}"
+    if attempts != 1:
+        return f"{attempts} metadata items for one upload"
+    return ""
+
+
+def file_result(
+    key: str, attempts: list[dict[str, Any]], raw: set[str], processed: set[str], failed: set[str]
+) -> FileResult:
+    """One file's outcome from its metadata items and the keys under raw/, processed/, failed/."""
+    result = FileResult(key)
+    file_keys = FileKeys.of(key)
+    places = [p for p in file_keys.outcomes if p in processed | failed]
+    if attempts:
+        last = attempts[-1]
+        result.status = str(last.get(Attr.STATUS, "?"))
+        result.rows = last.get(Attr.ROWS_TOTAL)
+        result.rejected = last.get(Attr.ROWS_REJECTED)
+        result.error = str(last.get(Attr.ERROR_MESSAGE, ""))
+        result.duration = _seconds(
+            str(last.get(SORT_KEY, "")), str(last.get(Attr.PROCESS_END_TIME, ""))
+        )
+    result.outcome = places[0] if len(places) == 1 else " + ".join(places)
+    if file_keys.rejected in failed:
+        result.outcome += f" (+ {file_keys.rejected})"
+    result.problem = _problem(result, len(attempts), key in raw, places)
+    return result
+
+
+def wait_for_outcomes(
+    bucket: str, table: str, keys: list[str], timeout: float
+) -> dict[str, FileResult]:
+    """Poll until every key has a terminal metadata item and has left raw/ (or time runs out)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        attempts = attempts_by_key(table)
+        raw = set(list_keys(bucket, RAW_PREFIX))
+        done = all(_finished(k, attempts.get(k, []), raw) for k in keys)
+        if done or time.monotonic() > deadline:
+            break
+        time.sleep(POLL_SECONDS)
+    processed = set(list_keys(bucket, PROCESSED_PREFIX))
+    failed = set(list_keys(bucket, FAILED_PREFIX))
+    return {k: file_result(k, attempts.get(k, []), raw, processed, failed) for k in keys}
+
+
+def subscribe_capture_queue(topic_arn: str) -> str:
+    """An SQS queue subscribed to the topic, so every notification can be read back."""
+    sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    url = sqs.create_queue(QueueName="local-notification-capture")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
+    return str(url)
+
+
+def _notification(envelope: dict[str, Any]) -> dict[str, Any]:
+    """Subject, body (parsed when JSON) and time of one SNS message."""
+    body = envelope.get("Message", "")
+    try:
+        parsed: Any = json.loads(body)
+    except json.JSONDecodeError:
+        parsed = body
+    return {
+        "subject": envelope.get("Subject"),
+        "message": parsed,
+        "timestamp": envelope.get("Timestamp"),
+    }
+
+
+def drain_notifications(queue_url: str) -> list[dict[str, Any]]:
+    """Every SNS message delivered to the capture queue so far (subject, parsed body)."""
+    sqs = boto3.client("sqs")
+    found: list[dict[str, Any]] = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        if not batch:
+            return found
+        for message in batch:
+            found.append(_notification(json.loads(message["Body"])))
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
