@@ -1,4 +1,4 @@
-"""Deterministic synthetic transaction CSV files for the benchmark (SPEC §3.2 forms).
+"""Deterministic synthetic transaction CSV files for the benchmark (docs/data-contract.md §3 forms).
 
 Rows are built with vectorized numpy + polars expressions, one chunk of up to 1M rows at a
 time, so even the 20M-row file is generated in bounded memory. Files are cached under
@@ -37,7 +37,7 @@ HEADER = [
 CHUNK_ROWS = 1_000_000
 INVALID_SHARE = 0.005
 
-# Invalid forms: (column, value). Each is an error under SPEC §3.2 for a different reason.
+# Invalid forms: (column, value). Each is an error under docs/data-contract.md §3 for a different reason.
 INVALID_AMOUNTS = [
     "12.345",
     "12,34.00",

@@ -63,7 +63,7 @@ def _table_row(r: dict[str, Any]) -> str:
 def markdown(res: Results) -> str:
     """Render the Markdown report."""
     lines = [
-        "# Benchmark: validate + transform (SPEC §3)",
+        "# Benchmark: validate + transform (docs/data-contract.md)",
         "",
         f"Command: `{res.command}`. Wall time is the median over the runs of the call alone (imports excluded), "
         "in a fresh process per run, implementations interleaved; peak RSS is the child's maximum. "

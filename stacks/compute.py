@@ -21,7 +21,7 @@ from stacks.parameters import Param
 
 HAS_RESERVED_CONCURRENCY = "HasReservedConcurrency"
 
-# Both functions and the layer. tools/build_functions.py builds the layer for this runtime from
+# Both functions and the layer. tools/build_layer.py builds the layer for this runtime from
 # manylinux aarch64 wheels only: an x86_64 function would fail to import polars.
 RUNTIME = "python3.13"
 ARCHITECTURE = "arm64"

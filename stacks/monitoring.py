@@ -10,7 +10,7 @@ from stacks.base import Stack, tags
 from stacks.names import Output
 from stacks.parameters import Param
 
-PERIOD_SECONDS = 300  # "over 5 minutes" (SPEC §4)
+PERIOD_SECONDS = 300  # "over 5 minutes" (docs/pipeline.md §4)
 ERROR_RATE_PERCENT = 5.0
 # Metric math: error rate in percent, 0 when there were no invocations (no division by zero).
 ERROR_RATE_EXPRESSION = "IF(invocations > 0, 100 * errors / invocations, 0)"

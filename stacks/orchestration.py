@@ -1,6 +1,6 @@
 """Orchestration: the Standard state machine, its role and its log group.
 
-The workflow itself (docs/interfaces.md, "Workflow") is ``stacks.workflow``; this stack supplies
+The workflow itself (docs/pipeline.md §1) is ``stacks.workflow``; this stack supplies
 the ARNs and names it refers to as ``DefinitionSubstitutions``.
 """
 

@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from stacks.compute import ARCHITECTURE, RUNTIME
 from tools.artifacts import write_zip
 from tools.paths import REPO
 
@@ -34,9 +35,12 @@ LAYER_LOCK = REPO / "requirements" / "layer.lock"
 RUNTIME_PROVIDED = frozenset(
     {"boto3", "botocore", "s3transfer", "python-dateutil", "six", "urllib3"}
 )
-PLATFORM = "aarch64-manylinux_2_28"  # Lambda arm64 on Amazon Linux 2023 (glibc 2.34)
+# Lambda arm64 on Amazon Linux 2023 (glibc 2.34); the functions' ARCHITECTURE must be arm64.
+PLATFORM = "aarch64-manylinux_2_28"
+if ARCHITECTURE != "arm64":
+    raise RuntimeError(f"the layer is built from aarch64 wheels only, not for {ARCHITECTURE}")
 PIP_PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_17_aarch64", "manylinux_2_28_aarch64")
-PYTHON_VERSION = "3.13"
+PYTHON_VERSION = RUNTIME.removeprefix("python")  # the functions' runtime, e.g. "3.13"
 # Bump when the layer recipe (selection, strip, platform) changes, to invalidate the cache.
 LAYER_RECIPE = f"7|{PLATFORM}|{PYTHON_VERSION}|{sorted(RUNTIME_PROVIDED)}"
 

@@ -31,6 +31,7 @@ import boto3
 
 from contract.keys import CSV_SUFFIX, FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX, triggers_pipeline
 from contract.metadata import Status
+from stacks.names import Output
 from tools import deploy, package
 from tools.emulator import Emulator
 from tools.output import show_output
@@ -219,8 +220,8 @@ def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> i
         region = emulator.region
         _step(f"emulator: moto on {emulator.endpoint} (in-process, bridged)", started)
         outputs = deploy_pipeline(region, LOCAL_BUILD, started)
-        bucket, table = outputs["BucketName"], outputs["TableName"]
-        queue_url = subscribe_capture_queue(outputs["TopicArn"])
+        bucket, table = outputs[Output.BUCKET_NAME], outputs[Output.TABLE_NAME]
+        queue_url = subscribe_capture_queue(outputs[Output.TOPIC_ARN])
         s3 = boto3.client("s3")
         for key, path in files.items():
             s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())

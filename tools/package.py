@@ -27,12 +27,13 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from stacks.names import Output
 from tools.output import show_output
 from tools.paths import BUILD_DIR, REPO, ROOT_TEMPLATE, TEMPLATES_DIR
 
 log = logging.getLogger(__name__)
 
-ARTIFACTS_BUCKET_OUTPUT = "ArtifactsBucketName"
+ARTIFACTS_BUCKET_OUTPUT = Output.ARTIFACTS_BUCKET_NAME
 
 #: Manifest entry name -> root template parameter receiving its S3 key.
 CODE_KEY_PARAMETERS = {

@@ -1,4 +1,4 @@
-"""Baselines written for the same data contract as the core (SPEC §3), for the benchmark.
+"""Baselines written for the same data contract as the core (docs/data-contract.md), for the benchmark.
 
 Each module exposes ``process_file(source, output, *, rejected=None) -> Outcome`` with the same
 meaning as ``functions.core.process_file``: validate every row, write the valid rows transformed

@@ -1,4 +1,4 @@
-"""Pure CSV core (polars, no boto3): validation and transformation per SPEC section 3.
+"""Pure CSV core (polars, no boto3): validation and transformation per docs/data-contract.md.
 
 `validate_file(source, config=..., rejected=None)` and
 `process_file(source, output, config=..., rejected=None)` read a local CSV file in bounded

@@ -1,4 +1,4 @@
-"""The transformed file (SPEC 3.3): the header, required columns under their canonical names,
+"""The transformed file (data-contract.md §4): the header, required columns under their canonical names,
 then the valid rows in file order, normalized values in place of the raw required fields and
 the other fields unchanged.
 

@@ -1,4 +1,4 @@
-"""File-level (structural) checks of SPEC 3.1 that polars' reader does not make itself.
+"""File-level (structural) checks of data-contract.md §2 that polars' reader does not make itself.
 
 polars' CSV reader rejects invalid UTF-8, broken quoting and rows with too many fields, but
 pads rows with too few fields and reports errors without line numbers. The helpers here

@@ -1,4 +1,4 @@
-"""The workflow definition in Amazon States Language (docs/interfaces.md, "Workflow").
+"""The workflow definition in Amazon States Language (docs/pipeline.md §1).
 
 The definition is the main path (``main_path``: record the start, validate, transform, record
 the outcome) plus the failure path (``failure_path``: quarantine, record, notify, fail), each

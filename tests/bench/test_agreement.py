@@ -1,4 +1,4 @@
-"""The benchmark's baselines follow the same data contract as the core (SPEC §3).
+"""The benchmark's baselines follow the same data contract as the core (docs/data-contract.md).
 
 Guards the baselines against drifting: every implementation must give the exact expected output
 on hand-written edge cases (the pitfalls of float paths, lenient parsers and DuckDB's

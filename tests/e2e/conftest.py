@@ -2,7 +2,7 @@
 
 The stack is built from the generated templates and the real function code through the
 production path (bootstrap, package, `aws cloudformation deploy`), once; every test uses its
-own key prefix, and the invariant of SPEC §2.4 is checked after each test for the keys it
+own key prefix, and the invariant of docs/pipeline.md §1.4 is checked after each test for the keys it
 uploaded.
 """
 
@@ -19,6 +19,7 @@ import boto3
 import pytest
 
 from contract.metadata import TERMINAL
+from stacks.names import Output
 from tools import local, pipeline_state
 from tools.emulator import Emulator
 
@@ -52,11 +53,11 @@ class Pipeline:
 
     @property
     def bucket(self) -> str:
-        return self.outputs["BucketName"]
+        return self.outputs[Output.BUCKET_NAME]
 
     @property
     def table(self) -> str:
-        return self.outputs["TableName"]
+        return self.outputs[Output.TABLE_NAME]
 
     def upload(self, key: str, body: bytes) -> str:
         """Put an object under raw/ (the notification starts the pipeline)."""
@@ -92,7 +93,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     with Emulator() as emulator:
         # The layer is never executed on the emulator: the placeholder keeps 46 MB out of memory.
         outputs = local.deploy_pipeline(emulator.region, build_dir, real_layer=False)
-        queue_url = pipeline_state.subscribe_capture_queue(outputs["TopicArn"])
+        queue_url = pipeline_state.subscribe_capture_queue(outputs[Output.TOPIC_ARN])
         yield Pipeline(emulator, outputs, queue_url)
 
 
@@ -106,7 +107,7 @@ def prefix(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(autouse=True)
 def invariant(request: pytest.FixtureRequest) -> Iterator[None]:
     """After each test: every uploaded key in exactly one of processed/ or failed/, raw/ empty
-    for it, one metadata item per upload (SPEC §2.4)."""
+    for it, one metadata item per upload (docs/pipeline.md §1.4)."""
     if "pipeline" not in request.fixturenames:
         yield
         return

@@ -21,7 +21,7 @@ from functions.common.clients import client
 from tests.functions import template_resources as built
 from tests.functions.template_resources import REGION, Stack
 
-# A small file exercising SPEC 3.3: header trimmed and case-folded, grouped and short amounts,
+# A small file exercising data-contract.md §4: header trimmed and case-folded, grouped and short amounts,
 # an offset timestamp and a bare date, a quoted extra column, CRLF line endings.
 VALID_CSV = (
     b"Transaction_ID, Customer_ID ,amount,timestamp,note\r\n"

@@ -70,7 +70,7 @@ def test_queues_topic_table_and_log_groups_are_encrypted(
             assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": ["Key", "Arn"]}
             counts["topics"] += 1
         for table in of_type(template, "AWS::DynamoDB::Table").values():
-            # SSE with the AWS-managed key: KMS type, no customer key id (SPEC §3.4).
+            # SSE with the AWS-managed key: KMS type, no customer key id (docs/pipeline.md §2).
             assert table["Properties"]["SSESpecification"] == {
                 "SSEEnabled": True,
                 "SSEType": "KMS",

@@ -1,4 +1,4 @@
-"""Each file's outcome as the pipeline left it, and the invariant it must hold (SPEC §2.4)."""
+"""Each file's outcome as the pipeline left it, and the invariant it must hold (docs/pipeline.md §1.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every row rule of SPEC 3.2, as vectorized polars expressions (no floats, no Python UDFs).
+"""Every row rule of data-contract.md §3, as vectorized polars expressions (no floats, no Python UDFs).
 
 One module per field: `ids` (transaction_id, customer_id, repeated ids), `amount`,
 `timestamp`; `stages` says how a rule is written. They are composed here: `normalized` adds

@@ -1,4 +1,4 @@
-"""The amount rule (SPEC 3.2): a plain decimal that fits DECIMAL(18,2), never rounded.
+"""The amount rule (data-contract.md §3.2): a plain decimal that fits DECIMAL(18,2), never rounded.
 
 Accepted: `1234.5`, `"1,234.50"` (thousands grouping), `+5`, `-0.00`, `1.500` (zeros beyond
 two fraction digits), up to 16 integer digits; normalized to exactly two fraction digits.

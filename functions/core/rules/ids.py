@@ -1,4 +1,4 @@
-"""The id rules (SPEC 3.2): `transaction_id` and `customer_id` are non-empty after trimming,
+"""The id rules (data-contract.md §3.1): `transaction_id` and `customer_id` are non-empty after trimming,
 and a `transaction_id` repeating an earlier row's makes the repeating row invalid.
 
 Which rows repeat an id needs the whole file, so functions.core.duplicates finds them; the

@@ -1,4 +1,4 @@
-"""The timestamp rule (SPEC 3.2): an instant in an accepted form, normalized to ISO 8601 UTC.
+"""The timestamp rule (data-contract.md §3.3): an instant in an accepted form, normalized to ISO 8601 UTC.
 
 Accepted: `2024-03-10T12:34:56Z`, a space instead of `T`, 1-9 fraction digits, `±HH:MM` or
 `±HHMM` offsets, no offset (read in the source time zone), a bare date (midnight), epoch

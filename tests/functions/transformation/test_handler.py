@@ -20,7 +20,7 @@ from tests.functions.conftest import load_event as _load_event
 EVENTS = Path(__file__).parent / "events"
 KEY = "raw/2026/transactions.csv"
 OUTPUT = "processed/2026/transactions.csv"
-# VALID_CSV transformed (SPEC 3.3).
+# VALID_CSV transformed (data-contract.md §4).
 VALID_PROCESSED = (
     b"transaction_id,customer_id,amount,timestamp,note\n"
     b"t1,c1,1234.50,2024-01-02T02:04:05Z,hello\n"
@@ -61,7 +61,7 @@ def test_valid_file_is_transformed_exactly_and_leaves_raw(
     # WHEN the Transform task runs
     result = lambda_handler(event, context)
 
-    # THEN processed/ holds exactly the SPEC 3.3 output, raw/ is empty, /tmp is clean
+    # THEN processed/ holds exactly the data-contract.md §4 output, raw/ is empty, /tmp is clean
     assert result == {"output_key": OUTPUT, "rows_total": 2, "rows_valid": 2, "rows_rejected": 0}
     assert aws.get(OUTPUT) == VALID_PROCESSED
     assert aws.keys() == [OUTPUT]

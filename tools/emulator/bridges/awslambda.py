@@ -90,7 +90,7 @@ def send_to_dead_letter_queue(fn: Any, event: Any, error_payload: str) -> None:
 
 def dead_letter_config(ctx: Context) -> None:
     # Gap 15: moto's Lambda ignores DeadLetterConfig, so an S3 event whose async invocation
-    # failed every retry vanishes. AWS sends it to the dead-letter queue (SPEC §2: nothing
+    # failed every retry vanishes. AWS sends it to the dead-letter queue (docs/pipeline.md §1: nothing
     # is dropped). Remember the target from the template; invoke_async delivers to it.
     from moto.awslambda.models import LambdaFunction
 
