@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from tools.emulator.calls import CallHooks
 from tools.emulator.faults import Faults
 from tools.emulator.invocations import InvocationLog
 from tools.emulator.lambda_workers import LambdaRuntimes
@@ -30,6 +31,8 @@ class Context:
     #: AWS waits (Step Functions retry intervals, async-invoke retry delays) are multiplied
     #: by this, so a "retry after 2 s, backoff 2" policy takes 20 ms, 40 ms... at 0.01.
     time_scale: float
+    #: What runs around every AWS call the emulator serves (``calls.py``).
+    calls: CallHooks = field(default_factory=CallHooks)
     #: How a wait is spent in real time (a test may record the waits instead).
     real_sleep: Callable[[float], None] = time.sleep
 

@@ -19,6 +19,7 @@ from typing import Any
 import moto
 
 from tools.emulator.bridges import apply_all
+from tools.emulator.calls import CallHooks
 from tools.emulator.context import Context
 from tools.emulator.environment import UNREACHABLE_ENDPOINT, client_environment
 from tools.emulator.faults import Faults
@@ -56,6 +57,11 @@ class Emulator:
         )
         self._server: Any = None
         self._saved_env: dict[str, str | None] = {}
+
+    @property
+    def calls(self) -> CallHooks:
+        """The hooks every AWS call passes (fault injection, IAM): see ``calls.py``."""
+        return self.context.calls
 
     @property
     def time_scale(self) -> float:

@@ -8,10 +8,11 @@ one line in ``ALL``.
 
 from __future__ import annotations
 
-from tools.emulator.bridges import awslambda, cloudformation, kms, s3, stepfunctions
+from tools.emulator.bridges import awslambda, cloudformation, kms, requests, s3, stepfunctions
 from tools.emulator.context import Bridge, Context
 
 ALL: tuple[Bridge, ...] = (
+    *requests.BRIDGES,
     *awslambda.BRIDGES,
     *s3.BRIDGES,
     *cloudformation.BRIDGES,
