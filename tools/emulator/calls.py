@@ -24,6 +24,8 @@ from typing import Any
 
 from werkzeug.exceptions import HTTPException
 
+from tools.emulator.principals import HARNESS, Principal
+
 
 @dataclass(frozen=True)
 class AwsCall:
@@ -39,6 +41,8 @@ class AwsCall:
     region: str
     account: str
     access_key: str  # from the SigV4 Authorization header ("" when unsigned)
+    #: Who signed the call (``principals.py``): a function, the state machine, the harness.
+    principal: Principal = HARNESS
     #: What moto would authorize against: an S3 object/bucket ARN, an SQS queue ARN, else "*".
     moto_resource: str = "*"
 

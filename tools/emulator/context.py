@@ -18,6 +18,7 @@ from tools.emulator.faults import Faults
 from tools.emulator.invocations import InvocationLog
 from tools.emulator.lambda_workers import LambdaRuntimes
 from tools.emulator.patches import Patches
+from tools.emulator.principals import Principals
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Context:
     time_scale: float
     #: What runs around every AWS call the emulator serves (``calls.py``).
     calls: CallHooks = field(default_factory=CallHooks)
+    #: Who signs with which credentials (functions, state machines; else the harness).
+    principals: Principals = field(default_factory=Principals)
     #: How a wait is spent in real time (a test may record the waits instead).
     real_sleep: Callable[[float], None] = time.sleep
 

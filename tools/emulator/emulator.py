@@ -26,6 +26,7 @@ from tools.emulator.faults import Faults
 from tools.emulator.invocations import Invocation, InvocationLog
 from tools.emulator.lambda_workers import LambdaRuntimes
 from tools.emulator.patches import Patches
+from tools.emulator.principals import Principals
 from tools.emulator.version import check_moto_version
 
 #: AWS waits are this much shorter on the emulator (see ``Context.time_scale``).
@@ -49,11 +50,17 @@ class Emulator:
         self.endpoint = UNREACHABLE_ENDPOINT
         self.faults = Faults()
         self.invocation_log = InvocationLog()
-        self.runtimes = LambdaRuntimes(lambda: self.endpoint)
+        self.principals = Principals()
+        self.runtimes = LambdaRuntimes(lambda: self.endpoint, self.principals)
         self.patches = Patches()
         #: What the bridges receive: this emulator's patches and state.
         self.context = Context(
-            self.patches, self.faults, self.invocation_log, self.runtimes, time_scale
+            self.patches,
+            self.faults,
+            self.invocation_log,
+            self.runtimes,
+            time_scale,
+            principals=self.principals,
         )
         self._server: Any = None
         self._saved_env: dict[str, str | None] = {}

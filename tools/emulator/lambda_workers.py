@@ -28,6 +28,7 @@ from typing import Any
 
 from contract.environment import Env
 from tools.emulator.environment import client_environment
+from tools.emulator.principals import Credentials, Kind, Principal, Principals
 
 RUNTIME_SCRIPT = Path(__file__).with_name("lambda_runtime.py")
 #: Environments per function version; more concurrent invocations wait for a free one.
@@ -88,14 +89,21 @@ class Worker:
             self.process.wait()
 
 
-def function_environment(fn: Any, endpoint: str) -> dict[str, str]:
-    """What Lambda sets for a function (plus its own variables), pointed at ``endpoint``."""
+def function_environment(
+    fn: Any, endpoint: str, credentials: Credentials | None = None
+) -> dict[str, str]:
+    """What Lambda sets for a function (plus its own variables), pointed at ``endpoint``.
+
+    ``credentials``: what the function signs its calls with (Lambda gives it its execution
+    role's session); by default the harness's fake credentials.
+    """
     region = str(fn.region)
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
         "TZ": "UTC",
         **client_environment(endpoint, region),
+        **(credentials.environment() if credentials else {}),
         "AWS_LAMBDA_FUNCTION_NAME": str(fn.function_name),
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.memory_size),
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
@@ -110,11 +118,18 @@ def function_environment(fn: Any, endpoint: str) -> dict[str, str]:
 class FunctionWorkers:
     """The pool of execution environments of one function version (code + configuration)."""
 
-    def __init__(self, fn: Any, code_dir: Path, endpoint: str, concurrency: int) -> None:
+    def __init__(
+        self,
+        fn: Any,
+        code_dir: Path,
+        endpoint: str,
+        concurrency: int,
+        credentials: Credentials | None = None,
+    ) -> None:
         self.code_dir = code_dir
         self.handler = str(fn.handler)
         self.timeout = float(fn.timeout or 3)
-        self.env = function_environment(fn, endpoint)
+        self.env = function_environment(fn, endpoint, credentials)
         self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self._slots = threading.BoundedSemaphore(concurrency)
         self._workers: list[Worker] = []
@@ -149,8 +164,14 @@ class LambdaRuntimes:
     address, known only once it runs.
     """
 
-    def __init__(self, endpoint: Callable[[], str], concurrency: int = DEFAULT_CONCURRENCY) -> None:
+    def __init__(
+        self,
+        endpoint: Callable[[], str],
+        principals: Principals | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> None:
         self._endpoint = endpoint
+        self._principals = principals or Principals()
         self._concurrency = concurrency
         self._by_key: dict[str, FunctionWorkers] = {}
         self._lock = threading.Lock()
@@ -172,7 +193,14 @@ class LambdaRuntimes:
                 code_dir = self._root / key
                 with zipfile.ZipFile(io.BytesIO(fn.code_bytes)) as archive:
                     archive.extractall(code_dir)
-                workers = FunctionWorkers(fn, code_dir, self._endpoint(), self._concurrency)
+                caller = Principal(Kind.FUNCTION, str(fn.function_name), str(fn.role))
+                workers = FunctionWorkers(
+                    fn,
+                    code_dir,
+                    self._endpoint(),
+                    self._concurrency,
+                    self._principals.credentials(caller),
+                )
                 self._by_key[key] = workers
             return workers
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tools.emulator.lambda_workers import LambdaRuntimes, function_environment
+from tools.emulator.principals import Kind, Principal, Principals
 
 HANDLER = """
 import importlib.util
@@ -45,6 +46,7 @@ def _function(**changes: Any) -> SimpleNamespace:
         "environment_vars": {"STAGE": "dev"},
         "code_bytes": buffer.getvalue(),
         "code_sha_256": "one",
+        "role": "arn:aws:iam::123456789012:role/probe-role",
     }
     return SimpleNamespace(**(fields | changes))
 
@@ -75,6 +77,26 @@ def test_invocations_reuse_a_warm_environment_until_the_configuration_changes(
     changed = _function(environment_vars={"STAGE": "prod"})  # a new version: new environments
     assert runtimes.get(changed) is not workers
     assert _payload(runtimes.get(changed).invoke({})) == (True, {"calls": 1, "stage": "prod", "endpoint": "http://127.0.0.1:10"})  # fmt: skip
+
+
+def test_each_function_signs_its_calls_with_credentials_of_its_own_role() -> None:
+    principals = Principals()
+    pool = LambdaRuntimes(lambda: "http://127.0.0.1:9", principals)
+    try:
+        env = pool.get(_function()).env
+        other = pool.get(
+            _function(
+                function_arn="arn:aws:lambda:us-east-1:1:function:other", function_name="other"
+            )
+        ).env
+    finally:
+        pool.close()
+    key = env["AWS_ACCESS_KEY_ID"]
+    assert len(key) == 20 and key.startswith("ASIA") and key != other["AWS_ACCESS_KEY_ID"]
+    assert principals.of(key) == Principal(
+        Kind.FUNCTION, "probe", "arn:aws:iam::123456789012:role/probe-role"
+    )
+    assert principals.of("AKIAEXAMPLE").kind is Kind.HARNESS
 
 
 def test_a_function_imports_only_its_zip_and_the_installed_packages(

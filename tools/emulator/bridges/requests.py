@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 from tools.emulator.calls import AwsCall, AwsError, as_http_error
 from tools.emulator.context import Bridge, Context
+from tools.emulator.principals import Principals
 
 
 def call_hooks(ctx: Context) -> None:
@@ -24,7 +25,7 @@ def call_hooks(ctx: Context) -> None:
     original = ActionAuthenticatorMixin._authenticate_and_authorize_action
 
     def _authorize(self: Any, iam_request_cls: type, resource: str = "*") -> None:
-        call = _call_of(self, resource)
+        call = _call_of(self, resource, ctx.principals)
         try:
             ctx.calls.run_before(call)
         except AwsError as error:
@@ -71,7 +72,7 @@ def response_hooks(ctx: Context) -> None:
     ctx.patch(DomainDispatcherApplication, "__call__", __call__)
 
 
-def _call_of(response: Any, resource: str) -> AwsCall:
+def _call_of(response: Any, resource: str, principals: Principals) -> AwsCall:
     """The AwsCall of the request a moto response object is serving."""
     url = urlparse(str(getattr(response, "uri", "") or ""))
     try:
@@ -81,6 +82,7 @@ def _call_of(response: Any, resource: str) -> AwsCall:
     operation = operation or str(response._get_action())
     headers = {str(k): str(v) for k, v in dict(response.headers).items()}
     body = getattr(response, "raw_body", b"")
+    access_key = response.get_access_key() if "Authorization" in headers else ""
     return AwsCall(
         service=str(response.boto3_service_name),
         operation=operation,
@@ -91,7 +93,8 @@ def _call_of(response: Any, resource: str) -> AwsCall:
         body=body if isinstance(body, bytes) else str(body or "").encode(),
         region=str(response.region),
         account=str(response.current_account),
-        access_key=response.get_access_key() if "Authorization" in headers else "",
+        access_key=access_key,
+        principal=principals.of(access_key),
         moto_resource=resource,
     )
 

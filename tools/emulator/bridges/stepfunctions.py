@@ -9,7 +9,10 @@ import json
 from types import SimpleNamespace
 from typing import Any
 
+import boto3
+
 from tools.emulator.context import Bridge, Context
+from tools.emulator.principals import Kind, Principal
 
 
 def parser_backend(ctx: Context) -> None:
@@ -98,4 +101,69 @@ def scaled_retry_waits(ctx: Context) -> None:
     ctx.patch(retrier_decl, "time", SimpleNamespace(sleep=ctx.sleep))
 
 
-BRIDGES: tuple[Bridge, ...] = (parser_backend, definition_object, context_times, scaled_retry_waits)
+def integration_credentials(ctx: Context) -> None:
+    # Gap 16: moto's interpreter signs every service integration (lambda:invoke, dynamodb,
+    # sns, aws-sdk:*) with the fixed key "ak", so nothing tells its calls from anyone else's.
+    # AWS makes them with a session of the state machine's execution role. Sign them with
+    # that role's credentials (``principals.py``), so the call seam knows the caller.
+    import importlib
+    import sys
+
+    from botocore.config import Config
+    from moto.core.models import botocore_stubber
+    from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
+    from moto.stepfunctions.parser.asl.utils import boto_client
+
+    original = boto_client.boto_client_for
+    for name in _CALLERS:  # the modules bind the function by name at import
+        importlib.import_module(name)
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        role_arn = str(getattr(state_credentials, "role_arn", "") or "")
+        caller = Principal(Kind.STATE_MACHINE, role_arn.rsplit("/", 1)[-1], role_arn)
+        creds = ctx.principals.credentials(caller)
+        # what moto's own function sets, but the credentials (no retries: ASL Retry decides)
+        endpoint = {} if botocore_stubber.enabled else {"endpoint_url": _moto_endpoint()}
+        return boto3.client(
+            service_name=service,
+            region_name=region,
+            aws_access_key_id=creds.access_key,
+            aws_secret_access_key=creds.secret_key,
+            aws_session_token=creds.session_token,
+            config=Config(
+                parameter_validation=False,
+                retries={"max_attempts": 0, "total_max_attempts": 1},
+                connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+                read_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+            ),
+            **endpoint,
+        )
+
+    for module in [boto_client, *(sys.modules[n] for n in _CALLERS)]:
+        if getattr(module, "boto_client_for", None) is original:
+            ctx.patch(module, "boto_client_for", boto_client_for)
+
+
+def _moto_endpoint() -> str:
+    from moto.settings import moto_server_port
+
+    return f"http://localhost:{moto_server_port()}"
+
+
+_SERVICE = "moto.stepfunctions.parser.asl.component.state.exec.state_task"
+_CALLERS = (
+    f"{_SERVICE}.lambda_eval_utils",
+    *(
+        f"{_SERVICE}.service.state_task_service_{name}"
+        for name in ("aws_sdk", "dynamodb", "sns", "sqs", "sfn", "events", "unsupported")
+    ),
+)
+
+
+BRIDGES: tuple[Bridge, ...] = (
+    parser_backend,
+    definition_object,
+    context_times,
+    scaled_retry_waits,
+    integration_credentials,
+)

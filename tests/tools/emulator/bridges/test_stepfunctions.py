@@ -18,6 +18,7 @@ from moto import mock_aws
 from tests.tools.emulator.helpers import REGION, create_stack
 from tools.emulator import Emulator
 from tools.emulator.bridges import stepfunctions
+from tools.emulator.calls import AwsCall
 
 EXECUTE = {"stepfunctions": {"execute_state_machine": True}}
 
@@ -104,3 +105,48 @@ def test_gap_8b_retry_intervals_are_scaled_by_the_time_scale(emu: Emulator) -> N
 
     assert waits == [0.5]
     assert retrier_decl.time is time
+
+
+def _integration_callers(emu: Emulator) -> list[tuple[str, str]]:
+    """Run a one-task machine (dynamodb:putItem); the callers of the calls the seam saw."""
+    seen: list[AwsCall] = []
+    emu.calls.before.append(seen.append)
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    ddb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    task = {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "End": True,
+            "Parameters": {"TableName": "t", "Item": {"k": {"S": "1"}}}}  # fmt: skip
+    arn = sfn.create_state_machine(
+        name="writer",
+        definition=json.dumps({"StartAt": "Put", "States": {"Put": task}}),
+        roleArn="arn:aws:iam::123456789012:role/writer-role",
+    )["stateMachineArn"]
+    execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
+    for _ in range(200):
+        if sfn.describe_execution(executionArn=execution)["status"] != "RUNNING":
+            break
+        time.sleep(0.02)
+    emu.calls.before.remove(seen.append)
+    return [
+        (c.principal.kind.value, c.principal.role_arn) for c in seen if c.operation == "PutItem"
+    ]
+
+
+def test_gap_16_service_integrations_sign_as_the_state_machine_role(emu: Emulator) -> None:
+    from tools.emulator.bridges.requests import call_hooks
+
+    # plain moto (only the call seam applied, to see the calls): the fixed key "ak"
+    with mock_aws(config=EXECUTE):  # type: ignore[arg-type]
+        call_hooks(emu.context)
+        try:
+            assert _integration_callers(emu) == [("harness", "")]
+        finally:
+            emu.context.patches.undo()
+    with emu.bridged(), mock_aws():
+        callers = _integration_callers(emu)
+    assert callers == [("state-machine", "arn:aws:iam::123456789012:role/writer-role")]
