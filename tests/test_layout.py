@@ -39,6 +39,7 @@ CROSS_CUTTING = {
     "tests/functions/core/test_corpus.py": "the data contract, file by file, end to end",
     "tests/functions/core/test_properties.py": "properties of the whole core (hypothesis)",
     "tests/functions/core/test_memory.py": "peak memory of the whole core on a large file",
+    "tests/functions/core/test_differential.py": "the whole core against a reference of the contract",
     "tests/functions/core/test_duplicates_after_pass.py": "duplicate ids (being merged)",
     "tests/functions/core/test_duplicates_partitioned.py": "duplicate ids (being merged)",
     "tests/stacks/test_generate.py": "generate.py (being moved to tests/test_generate.py)",
