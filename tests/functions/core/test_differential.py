@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.functions.core import reference
+from tests.functions.core import fuzz, reference
+from tests.functions.core.adversarial import FAMILIES, case
 
 CORPUS = Path(__file__).parent / "corpus"
 CORPUS_CASES = sorted(
@@ -22,6 +23,7 @@ CORPUS_CASES = sorted(
 )
 HEADER = b"transaction_id,customer_id,amount,timestamp\n"
 BOM = reference.BOM
+SEED, FILES = 20240610, 400
 
 
 def _run(data: bytes, ratio: str = "0", zone: str = "UTC") -> reference.Verdict:
@@ -237,3 +239,26 @@ def test_the_reference_writes_the_rejected_rows_file_as_section_5_3_says() -> No
         ["b", "u", "c", "x", "y", "3", verdict.rejections[0].reason],
     ]
     assert verdict.rejections[0].columns == ("amount", "timestamp")
+
+
+def test_the_generator_replays_a_case_from_its_seed_and_index() -> None:
+    assert case(SEED, 7) == case(SEED, 7)
+    assert case(SEED, 7).data != case(SEED, 8).data
+
+
+def test_the_fixed_seed_reaches_every_family() -> None:
+    families = {case(SEED, i).tag.split(".")[0] for i in range(FILES)}
+    assert len(families) == len(FAMILIES)
+
+
+def test_the_core_agrees_with_the_reference_on_adversarial_files() -> None:
+    report = fuzz.run(SEED, FILES)
+
+    examples = [
+        line
+        for comparisons in report.disagreements.values()
+        for line in fuzz.example(min(comparisons, key=lambda c: len(c.case.data)))
+    ]
+    details = "\n".join(fuzz.summary(report) + examples[:300])
+    disagreeing_tags = sorted(report.disagreements)
+    assert disagreeing_tags == [], f"the core disagrees with the reference:\n{details}"
