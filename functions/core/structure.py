@@ -17,8 +17,8 @@ from typing import BinaryIO, NoReturn
 
 import polars as pl
 
-from functions.core import syntax
-from functions.core.chunks import MAX_RECORD_BYTES, Piece, Pieces
+from functions.core import chunks, syntax
+from functions.core.chunks import Piece, Pieces
 from functions.core.encoding import BOM, text_series, utf8_error
 from functions.core.header import Header, StructuralError, header_from
 
@@ -92,7 +92,7 @@ def _read_header(f: BinaryIO, path: Path) -> tuple[Header, int]:
                 _fail(path, str(exc))
         if isinstance(found, syntax.Problem):
             _fail(path, _message(found, text, bom, where=" (the header)"))
-        if len(text) > MAX_RECORD_BYTES:
+        if len(text) > chunks.MAX_RECORD_BYTES:
             _fail(path, _too_long(1))
         data = f.read(size)
         size *= 2
@@ -118,7 +118,7 @@ def _records(piece: Piece, width: int, path: Path) -> tuple[int, int]:
         message = _explain(piece, valid, width)
         if message is not None:
             _fail(path, message)
-        if size - valid > MAX_RECORD_BYTES:
+        if size - valid > chunks.MAX_RECORD_BYTES:
             _fail(path, _too_long(piece.line + piece.data.count(b"\n", 0, valid)))
     return valid, _count(piece.data[:valid])
 
@@ -182,7 +182,7 @@ def _message(problem: syntax.Problem, text: str, text_offset: int, where: str = 
 
 def _too_long(line: int) -> str:
     return (
-        f"line {line}: a record longer than {MAX_RECORD_BYTES >> 20} MiB, the most one record "
+        f"line {line}: a record longer than {chunks.MAX_RECORD_BYTES >> 20} MiB, the most one record "
         "may take (most likely a '\"' that is never closed)"
     )
 
