@@ -32,7 +32,9 @@ from functions.core.structure import Header, Layout, StructuralError, read_layou
 
 
 class CoreError(RuntimeError):
-    """Not a problem of the file: the reader failed on a file the structure pass accepted."""
+    """Not a problem of the file but of the core: polars failed, or read another number of
+    rows than the structure pass found. Its message is the core's own, never polars' (which
+    is kept as the cause, for the logs)."""
 
 
 def validate_file(
@@ -78,11 +80,17 @@ def _run(
         layout = read_layout(source)
     except StructuralError as exc:
         return _structural(str(exc))
+    except pl.exceptions.PolarsError as exc:
+        raise CoreError("polars failed in the structure checks (an internal error)") from exc
 
     # next to the output, so that the final rename stays on one file system
     scratch = Path(tempfile.mkdtemp(prefix=".core-", dir=output.parent if output else None))
     try:
         return _run_checked(source, output, layout, config, scratch, rejected)
+    except pl.exceptions.PolarsError as exc:
+        raise CoreError(
+            "polars failed on a file that passed the structure checks (an internal error)"
+        ) from exc
     finally:
         for child in scratch.iterdir():
             child.unlink(missing_ok=True)
@@ -99,11 +107,8 @@ def _run_checked(
 ) -> Outcome:
     header = layout.header
     out = Output(scratch / "output.csv", output, header) if output is not None else None
-    try:
-        with out or contextlib.nullcontext():
-            passed = _passes(source, header, config, out, RejectedRows(scratch, header))
-    except pl.exceptions.PolarsError as exc:
-        raise CoreError("the CSV reader failed on a file that passed the structure checks") from exc
+    with out or contextlib.nullcontext():
+        passed = _passes(source, header, config, out, RejectedRows(scratch, header))
     if passed.total != layout.records:
         raise CoreError(
             f"the CSV reader read {passed.total} rows where the structure checks found "
