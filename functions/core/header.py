@@ -47,8 +47,10 @@ def header_from(record: syntax.Record) -> Header:
     for column in REQUIRED_COLUMNS:
         count = keys.count(column)
         if count == 0:
-            raise StructuralError(f"the header has no required column '{column}'")
+            raise StructuralError(f"line 1: the header has no required column '{column}'")
         if count > 1:
-            raise StructuralError(f"the header has the required column '{column}' {count} times")
+            raise StructuralError(
+                f"line 1: the header has the required column '{column}' {count} times"
+            )
         required[column] = keys.index(column)
     return Header(record.fields, required, lines=record.lines)

@@ -67,8 +67,8 @@ def test_each_broken_record_is_named_with_its_line(
         (b'"transaction_id"x,customer_id,amount,timestamp\n', f"line 1 (the header): {AFTER} (byte offset 16)"),
         (b'\xef\xbb\xbftransaction_id,"customer_id,amount,timestamp\nt', f"line 1 (the header): {OPEN} (byte offset 18)"),
         (b"transaction_id\rcustomer_id\ramount\rtimestamp\rt,c,1,2024-01-01\r", f"line 1 (the header): {CR} (byte offset 14)"),
-        (b"transaction_id,amount,timestamp\n", "the header has no required column 'customer_id'"),
-        (b"Amount,customer_id,timestamp,transaction_id, AMOUNT\n", "the header has the required column 'amount' 2 times"),
+        (b"transaction_id,amount,timestamp\n", "line 1: the header has no required column 'customer_id'"),
+        (b"Amount,customer_id,timestamp,transaction_id, AMOUNT\n", "line 1: the header has the required column 'amount' 2 times"),
         (HEADER + b"t1,c,1,\xe2\x82", "the file is not valid UTF-8 (line 2, byte offset 51)"),
         (HEADER + b't1,"c\n\xff",1,2024\n', "the file is not valid UTF-8 (line 3, byte offset 50)"),
         # an invalid byte anywhere comes before any syntax problem
