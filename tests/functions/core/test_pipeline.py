@@ -88,3 +88,26 @@ def test_the_reader_must_find_the_records_the_structure_pass_found(
 
     with pytest.raises(CoreError, match="read 1 rows where the structure checks found 2"):
         validate_file(source, config=CoreConfig())
+
+
+@pytest.mark.parametrize("width", [1_000, 5_000])
+def test_wide_files_are_read_whole(tmp_path: Path, width: int) -> None:
+    """1,000 columns take one record pattern, 5,000 (a 60 KB header) the path for records
+    too wide for one; both are linear in the width."""
+    extra = [f"column_{i:05d}" for i in range(width - 4)]
+    cells = ['"a,b"' if i % 7 == 0 else ("" if i % 5 == 0 else "v") for i in range(width - 4)]
+    source = tmp_path / "wide.csv"
+    rows = [f"t{r},c,{r}.5,2024-01-0{r + 1}," + ",".join(cells) for r in range(3)]
+    source.write_text(
+        ",".join(["Transaction_ID", "customer_id", "amount", "timestamp", *extra])
+        + "\n"
+        + "\n".join(rows)
+    )
+    output = tmp_path / "out.csv"
+
+    outcome = process_file(source, output, config=CoreConfig())
+
+    assert (outcome.ok, outcome.rows_total) == (True, 3)
+    expected = [f"t{r},c,{r}.50,2024-01-0{r + 1}T00:00:00Z," + ",".join(cells) for r in range(3)]
+    header = ",".join(["transaction_id", "customer_id", "amount", "timestamp", *extra])
+    assert output.read_text() == header + "\n" + "\n".join(expected) + "\n"
