@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-CHUNK_BYTES = 8 << 20
+CHUNK_BYTES = 4 << 20
 # The longest record read as a whole (a quoted field of this size is not a transaction):
 # past it the file is rejected instead of held in memory (data-contract.md §2.1).
 MAX_RECORD_BYTES = 64 << 20
