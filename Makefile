@@ -21,6 +21,9 @@ PARAMS ?=
 YES ?=
 REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),us-east-1)
 INPUT ?=
+# `make fuzz`: how many generated files, from which seed.
+FILES ?= 3000
+SEED ?= 1
 
 $(VENV)/.installed: requirements/dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -70,6 +73,10 @@ unit: $(VENV)/.bench-installed ## Unit, template and emulator-bridge tests (ARGS
 # Its own process: the emulator patches moto process-wide, which no unit test may see.
 e2e: $(VENV)/.installed ## End-to-end tests: the deployed pipeline on the embedded emulator (ARGS=...)
 	$(PY) -m pytest tests/e2e $(ARGS)
+
+.PHONY: fuzz
+fuzz: $(VENV)/.installed ## Differential fuzzing: the core against the reference of the data contract (FILES=3000 SEED=1)
+	$(PY) -m tests.functions.core.fuzz --files $(FILES) --seed $(SEED)
 
 .PHONY: format
 format: $(VENV)/.installed ## Apply ruff formatting and safe fixes

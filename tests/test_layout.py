@@ -28,6 +28,7 @@ CROSS_CUTTING = {
     "tests/functions/core/test_corpus.py": "the data contract, file by file, end to end",
     "tests/functions/core/test_properties.py": "properties of the whole core (hypothesis)",
     "tests/functions/core/test_memory.py": "peak memory of the whole core on a large file",
+    "tests/functions/core/test_differential.py": "the whole core against a reference of the contract",
     "tests/stacks/test_iam.py": "every role's exact permissions, across stacks (policies.py)",
     "tests/stacks/test_security.py": "encryption, TLS, tags, deletion policies, lint reasons: all stacks",
     "tests/bench/test_agreement.py": "every benchmark baseline agrees with the core",

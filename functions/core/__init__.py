@@ -6,12 +6,14 @@ memory and return an `Outcome` (counts, structural error or the first 100 `RowEr
 `process_file` writes the transformed CSV to `output` only when the file is accepted;
 both write the rejected rows (raw fields + `line`, `reason`) to `rejected` when the file is
 accepted with some rows rejected. `CoreConfig.from_env` reads MAX_INVALID_ROW_RATIO and
-SOURCE_TIMEZONE. Decisions the spec leaves open are listed in docs/interfaces.md.
+SOURCE_TIMEZONE.
 
-Where things are: `pipeline` composes the passes; `structure` the file-level errors; `scan`
-the polars read; `rules/` every row rule (`ids`, `amount`, `timestamp`); `duplicates` finds
-repeated transaction ids; `rejected` the row errors and the rejected-rows file; `lines` line
-numbers; `output` the transformed file; `config` and `outcome` the values in and out.
+Where things are: `pipeline` composes the passes; `structure` the file-level checks (on
+`chunks` of the file, by the record patterns of `syntax`, `header`, `encoding`); `scan` the
+polars read; `rules/` every row rule (`ids`, `amount`, `timestamp`, `local_time`);
+`duplicates` finds repeated transaction ids; `rejected` the row errors and the rejected-rows
+file; `lines` line numbers; `output` the transformed file; `config` and `outcome` the values
+in and out. The rules themselves are in docs/data-contract.md.
 """
 
 from functions.core.config import CoreConfig

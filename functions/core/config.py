@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import polars as pl
+
 from contract.environment import Env
 
 
@@ -27,14 +29,12 @@ class CoreConfig:
             raise ValueError(
                 f"max_invalid_row_ratio must be a decimal between 0 and 1, got {ratio!r}"
             )
-        if not self.source_timezone:
-            raise ValueError("source_timezone must be an IANA time zone name, got ''")
-        try:
-            ZoneInfo(self.source_timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        if not usable_time_zone(self.source_timezone):
             raise ValueError(
-                f"source_timezone {self.source_timezone!r} is not a known IANA time zone"
-            ) from exc
+                f"source_timezone {self.source_timezone!r} is not an IANA time zone name the "
+                "pipeline can use (such as Europe/Berlin; not localtime, posixrules, posix/... "
+                "or right/...)"
+            )
 
     @property
     def strict(self) -> bool:
@@ -71,3 +71,17 @@ class CoreConfig:
             return cls(max_invalid_row_ratio=ratio, source_timezone=zone)
         except ValueError as exc:
             raise ValueError(f"{Env.SOURCE_TIMEZONE}: {exc}") from exc
+
+
+def usable_time_zone(name: str) -> bool:
+    """Whether `name` is a zone both converters of local times accept (rules/local_time.py):
+    polars' tables (which lack e.g. `localtime`, `posixrules`, `posix/...`, `right/...`,
+    `Factory`) and zoneinfo (case-sensitive: no `utc`)."""
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+        pl.Series([0], dtype=pl.Datetime("us")).dt.replace_time_zone(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError, pl.exceptions.PolarsError):
+        return False
+    return True

@@ -19,10 +19,10 @@ from typing import cast
 import polars as pl
 
 from functions.core import rules
+from functions.core.header import Header
 from functions.core.outcome import MAX_REPORTED_ROW_ERRORS
 from functions.core.rejected import RejectedRows
 from functions.core.scan import IDX, col, raw_columns, scan
-from functions.core.structure import Header
 
 KEY = "__key"
 PART = "__part"

@@ -1,8 +1,8 @@
-"""Line numbering: the 1-based physical line (header = line 1) where each data record starts.
+"""Line numbering (data-contract.md §6): the 1-based physical line where each data record starts.
 
-When no record spans several lines (the usual case, checked by counting line breaks) record
-i starts on line `header.lines + 1 + i`; otherwise quoted fields hold line breaks and the
-lines of the records needed are found by a csv-module scan of the file.
+Only a LF breaks a line. When no record spans lines (structure.Layout tells) record i starts
+on line `header.lines + 1 + i`; otherwise the records needed are found by cutting the file's
+pieces into records with the record pattern (vectorized, in polars) and counting their LFs.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from pathlib import Path
 
 import polars as pl
 
+from functions.core import syntax
+from functions.core.chunks import Piece, Pieces
 from functions.core.scan import IDX
-from functions.core.structure import CHUNK, Header, records
+from functions.core.structure import Layout
 
 
 @dataclass(frozen=True)
@@ -35,44 +37,57 @@ class LineNumbers:
         return pl.col(IDX).replace_strict(self.lines, return_dtype=pl.Int64)
 
 
-def line_numbers(
-    path: Path, header: Header, rows_total: int, needed: Callable[[], Iterable[int]]
-) -> LineNumbers:
+def line_numbers(path: Path, layout: Layout, needed: Callable[[], Iterable[int]]) -> LineNumbers:
     """Line numbers of the data records; `needed()` (asked only if a scan is needed) says which."""
-    first = header.lines + 1
-    if records_are_single_lines(path, header, rows_total):
+    first = layout.header.lines + 1
+    if layout.one_line_records:
         return LineNumbers(first)
-    return LineNumbers(first, record_lines(path, needed()))
+    return LineNumbers(first, record_lines(path, layout, needed()))
 
 
-def count_newlines(path: Path) -> tuple[int, bool]:
-    """Number of LF bytes in the file and whether it ends with one."""
-    total = 0
-    last = b""
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            total += chunk.count(b"\n")
-            last = chunk[-1:]
-    return total, last == b"\n"
-
-
-def records_are_single_lines(path: Path, header: Header, rows_total: int) -> bool:
-    """Whether no record spans several lines, so data row i starts on line header.lines + 1 + i."""
-    newlines, ends_with_lf = count_newlines(path)
-    return newlines + (0 if ends_with_lf else 1) == header.lines + rows_total
-
-
-def record_lines(path: Path, indexes: Iterable[int]) -> dict[int, int]:
+def record_lines(path: Path, layout: Layout, indexes: Iterable[int]) -> dict[int, int]:
     """Physical start line of the data records with the given 0-based indexes."""
-    wanted = sorted(set(indexes))
+    wanted = pl.Series(sorted(set(indexes)), dtype=pl.Int64)
     found: dict[int, int] = {}
-    if not wanted:
+    if wanted.is_empty():
         return found
-    pos = 0
-    for index, (line, _record) in enumerate(records(path)):
-        if index == wanted[pos]:
-            found[index] = line
-            pos += 1
-            if pos == len(wanted):
+    last, first_index = int(wanted[-1]), 0
+    with path.open("rb") as f:
+        f.seek(layout.data_offset)
+        reader = Pieces(f, layout.data_offset, layout.header.lines + 1)
+        for piece in reader:
+            records = _records(piece)
+            if records.is_empty():  # a record longer than the piece: read on
+                reader.give_back(piece, 0)
+                continue
+            used = int(records.str.len_bytes().sum())
+            if used < len(piece.data):
+                reader.give_back(piece, used)
+            frame = pl.DataFrame({"record": records}).select(
+                (pl.int_range(pl.len(), dtype=pl.Int64) + first_index).alias("index"),
+                pl.col("record")
+                .str.count_matches("\n", literal=True)
+                .cum_sum()
+                .shift(1, fill_value=0)
+                .alias("shift"),
+            )
+            hits = frame.filter(pl.col("index").is_in(wanted.implode()))
+            lines = (hits["shift"] + piece.line).to_list()
+            found.update(zip(hits["index"].to_list(), lines, strict=True))
+            first_index += frame.height
+            if first_index > last:
                 break
     return found
+
+
+def _records(piece: Piece) -> pl.Series:
+    """The whole records of a piece of a valid file, in order (the last one may be given back)."""
+    text = pl.Series([piece.data.decode()])
+    valid = len(piece.data) - int(
+        text.str.replace(syntax.records_pattern(None), "").str.len_bytes()[0]
+    )
+    if piece.final:
+        valid = len(piece.data)  # the last record, without a line break
+    records = pl.Series([piece.data[:valid].decode()]).str.extract_all(syntax.ANY_RECORD)
+    records = records.explode().drop_nulls()
+    return records.filter(records.str.len_bytes() > 0)

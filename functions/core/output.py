@@ -1,6 +1,6 @@
-"""The transformed file (data-contract.md §4): the header, required columns under their canonical names,
-then the valid rows in file order, normalized values in place of the raw required fields and
-the other fields unchanged.
+"""The transformed file (data-contract.md §4): the header, required columns under their
+canonical names, then the valid rows in file order, normalized values in place of the raw
+required fields and the other fields unchanged.
 
 It is written to a scratch file next to its target and renamed into place only when the
 file is accepted, so a rejected file never leaves a partial output behind.
@@ -8,20 +8,44 @@ file is accepted, so a rejected file never leaves a partial output behind.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
 import polars as pl
 
 from functions.core import rules
-from functions.core.scan import csv_line, raw_columns, required_columns
-from functions.core.structure import Header
+from functions.core.header import Header
+from functions.core.scan import raw_columns, required_columns
+from functions.core.syntax import Field
+
+_NEEDS_QUOTES = (",", '"', "\r", "\n")
+
+
+def csv_field(field: Field) -> str:
+    """§4: quoted exactly when the value holds , " CR or LF (`"` doubled), or is a quoted ""."""
+    if any(c in field.value for c in _NEEDS_QUOTES) or (field.quoted and not field.value):
+        return '"' + field.value.replace('"', '""') + '"'
+    return field.value
+
+
+def csv_line(fields: Iterable[Field]) -> bytes:
+    """One record as §4 writes it (the way polars' write_csv writes rows), ending with LF."""
+    return (",".join(csv_field(f) for f in fields) + "\n").encode()
+
+
+def header_fields(header: Header) -> list[Field]:
+    """The input header's fields, the required columns' replaced by their canonical names."""
+    canonical = {i: name for name, i in header.required.items()}
+    return [
+        Field(canonical[i], quoted=False) if i in canonical else field
+        for i, field in enumerate(header.fields)
+    ]
 
 
 def header_names(header: Header) -> list[str]:
-    """The input header's names, the required columns' replaced by their canonical names."""
-    canonical = {i: name for name, i in header.required.items()}
-    return [canonical.get(i, name) for i, name in enumerate(header.names)]
+    """The output header's names."""
+    return [f.value for f in header_fields(header)]
 
 
 def row_columns(header: Header) -> list[pl.Expr]:
@@ -36,7 +60,7 @@ class Output:
     def __init__(self, scratch: Path, target: Path, header: Header) -> None:
         self._scratch, self._target = scratch, target
         self._columns = row_columns(header)
-        scratch.write_bytes(csv_line(header_names(header)))
+        scratch.write_bytes(csv_line(header_fields(header)))
         self._handle = scratch.open("ab")
 
     def write(self, valid_rows: pl.DataFrame) -> None:

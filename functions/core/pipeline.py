@@ -1,15 +1,16 @@
 """validate_file / process_file: the passes over one file, composed.
 
-1. The header and the cheap file-level checks (structure.py).
+1. The structure pass (structure.py): header, syntax, field counts, encoding, in one
+   streaming pass; a broken file ends here with its structural error.
 2. Tolerant mode only: a narrow pre-pass finds the rows repeating a transaction_id
    (duplicates.py), so that the main pass knows them.
 3. The main pass, one streaming pass over the scan (scan.py): the row rules (rules/) give
    each row its normalized required fields and a validity flag; valid rows go to the output
    (output.py), rejected ones, raw, to small Arrow files (rejected.py), counts accumulate.
    Strict mode also collects the id hashes, to find duplicates after the pass.
-4. After it: short rows or no rows (structure.py), strict mode's duplicates, the decision
-   (CoreConfig.accepts), the row errors and rejected-rows file (rejected.py, lines.py); the
-   output is renamed into place only when the file is accepted.
+4. After it: strict mode's duplicates, the decision (CoreConfig.accepts), the row errors and
+   rejected-rows file (rejected.py, lines.py); the output is renamed into place only when
+   the file is accepted.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import contextlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
 
 import polars as pl
 
@@ -27,17 +27,14 @@ from functions.core.config import CoreConfig
 from functions.core.outcome import Outcome, RowError
 from functions.core.output import Output
 from functions.core.rejected import RejectedRows, row_errors
-from functions.core.scan import IDX, batches, raw_columns, required_columns, scan, trailing_nulls
-from functions.core.structure import (
-    Header,
-    StructuralError,
-    after_pass_error,
-    check_not_empty,
-    read_header,
-    reader_error,
-)
+from functions.core.scan import IDX, batches, raw_columns, required_columns, scan
+from functions.core.structure import Header, Layout, StructuralError, read_layout
 
-_TRAILING = "__trailing"
+
+class CoreError(RuntimeError):
+    """Not a problem of the file but of the core: polars failed, or read another number of
+    rows than the structure pass found. Its message is the core's own, never polars' (which
+    is kept as the cause, for the logs)."""
 
 
 def validate_file(
@@ -65,16 +62,11 @@ class _MainPass:
     rejected: RejectedRows
     total: int = 0
     n_rejected: int = 0
-    trailing: int = 0  # null fields ending rows, and the most in one row (see structure.py)
-    max_trailing: int = 0
     keys: list[pl.DataFrame] = field(default_factory=list)
 
     def count(self, batch: pl.DataFrame, n_bad: int) -> None:
         self.total += batch.height
         self.n_rejected += n_bad
-        trailing = batch[_TRAILING]
-        self.trailing += int(trailing.sum())
-        self.max_trailing = max(self.max_trailing, cast(int, trailing.max() or 0))
 
 
 def _structural(message: str) -> Outcome:
@@ -85,15 +77,20 @@ def _run(
     source: Path, output: Path | None, *, config: CoreConfig, rejected: str | Path | None
 ) -> Outcome:
     try:
-        check_not_empty(source)
-        header = read_header(source)
+        layout = read_layout(source)
     except StructuralError as exc:
         return _structural(str(exc))
+    except pl.exceptions.PolarsError as exc:
+        raise CoreError("polars failed in the structure checks (an internal error)") from exc
 
     # next to the output, so that the final rename stays on one file system
     scratch = Path(tempfile.mkdtemp(prefix=".core-", dir=output.parent if output else None))
     try:
-        return _run_checked(source, output, header, config, scratch, rejected)
+        return _run_checked(source, output, layout, config, scratch, rejected)
+    except pl.exceptions.PolarsError as exc:
+        raise CoreError(
+            "polars failed on a file that passed the structure checks (an internal error)"
+        ) from exc
     finally:
         for child in scratch.iterdir():
             child.unlink(missing_ok=True)
@@ -103,23 +100,20 @@ def _run(
 def _run_checked(
     source: Path,
     output: Path | None,
-    header: Header,
+    layout: Layout,
     config: CoreConfig,
     scratch: Path,
     rejected: str | Path | None,
 ) -> Outcome:
+    header = layout.header
     out = Output(scratch / "output.csv", output, header) if output is not None else None
-    try:
-        with out or contextlib.nullcontext():
-            passed = _passes(source, header, config, out, RejectedRows(scratch, header))
-    except pl.exceptions.PolarsError as exc:
-        message = reader_error(exc, source, header)
-        if message is None:
-            raise
-        return _structural(message)
-    message = after_pass_error(source, header, passed.total, passed.trailing, passed.max_trailing)
-    if message is not None:
-        return _structural(message)
+    with out or contextlib.nullcontext():
+        passed = _passes(source, header, config, out, RejectedRows(scratch, header))
+    if passed.total != layout.records:
+        raise CoreError(
+            f"the CSV reader read {passed.total} rows where the structure checks found "
+            f"{layout.records} records"
+        )
     n_rejected = passed.n_rejected
     if passed.keys:
         found = duplicates.late_duplicates(passed.keys)
@@ -130,9 +124,7 @@ def _run_checked(
     errors: tuple[RowError, ...] = ()
     if n_rejected:
         write_to = Path(rejected) if ok and rejected is not None else None
-        errors = row_errors(
-            source, header, config.source_timezone, passed.rejected, passed.total, write_to
-        )
+        errors = row_errors(source, layout, config.source_timezone, passed.rejected, write_to)
     if ok and out is not None:
         out.commit()
     return Outcome(
@@ -189,6 +181,5 @@ def _rows(source: Path, header: Header, config: CoreConfig, *, as_text: bool) ->
         rules.CID,
         rules.AMOUNT,
         rules.TIMESTAMP,
-        trailing_nulls(raw).alias(_TRAILING),
         *(duplicates.key_columns(rules.TID) if config.strict else []),
     )

@@ -18,10 +18,13 @@ from pathlib import Path
 import polars as pl
 
 from functions.core import rules
+from functions.core.header import Header
 from functions.core.lines import LineNumbers, line_numbers
 from functions.core.outcome import MAX_REPORTED_ROW_ERRORS, RowError
-from functions.core.scan import IDX, csv_line, raw_columns, required_columns
-from functions.core.structure import Header
+from functions.core.output import csv_line
+from functions.core.scan import IDX, raw_columns, required_columns
+from functions.core.structure import Layout
+from functions.core.syntax import Field
 
 LINE = "__line"
 
@@ -53,13 +56,13 @@ class RejectedRows:
 
 def row_errors(
     source: Path,
-    header: Header,
+    layout: Layout,
     source_timezone: str,
     rejected: RejectedRows,
-    rows_total: int,
     write_to: Path | None,
 ) -> tuple[RowError, ...]:
     """The first MAX_REPORTED_ROW_ERRORS rejected rows' errors; all written to `write_to` if set."""
+    header = layout.header
     head = (
         _explained(rejected, header, source_timezone, MAX_REPORTED_ROW_ERRORS)
         .select(IDX, rules.REASON)
@@ -70,7 +73,7 @@ def row_errors(
         indexes = head if write_to is None else rejected.scan().select(IDX).collect()
         return indexes[IDX].to_list()
 
-    lines = line_numbers(source, header, rows_total, needed)
+    lines = line_numbers(source, layout, needed)
     errors = tuple(
         RowError(line=lines.of(i), reason=r)
         for i, r in zip(head[IDX].to_list(), head[rules.REASON].to_list(), strict=True)
@@ -97,7 +100,8 @@ def _write_rejected_file(
         *raw_columns(header), lines.expr().alias(LINE), rules.REASON
     )
     with _temp_path(path, ".tmp") as tmp:
-        tmp.write_bytes(csv_line([*header.names, "line", "reason"]))
+        names = [*header.fields, Field("line", quoted=False), Field("reason", quoted=False)]
+        tmp.write_bytes(csv_line(names))
         with tmp.open("ab") as handle:
             frame.sink_csv(handle, include_header=False, engine="streaming")
         tmp.replace(path)

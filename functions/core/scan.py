@@ -2,19 +2,19 @@
 
 Every field is read as text (no type inference) under a positional name (`c0`, `c1`, ...),
 so whatever the header says cannot clash with polars; `IDX` numbers the data rows from 0.
-The rules add their columns to this frame and the main pass consumes it in batches.
+The rules add their columns to this frame and the main pass consumes it in batches. The
+file has passed the structure checks (structure.py) first: polars' reader, lenient with
+broken quoting, is only given files it reads exactly.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 
-from functions.core.structure import Header
+from functions.core.header import Header
 
 IDX = "__idx"
 BATCH_ROWS = 20_000
@@ -42,8 +42,8 @@ def scan(source: Path, header: Header) -> pl.LazyFrame:
         has_header=True,
         new_columns=raw_columns(header),
         infer_schema=False,
-        # unquoted empty fields (and fields of padded short rows) are null: written back
-        # as empty, while a quoted "" stays an empty string, written back as ""
+        # unquoted empty fields are null, written back as empty, while a quoted "" stays an
+        # empty string, written back as "" (data-contract.md §4)
         empty_string_is_null=True,
         truncate_ragged_lines=False,
         encoding="utf8",
@@ -51,23 +51,6 @@ def scan(source: Path, header: Header) -> pl.LazyFrame:
     ).with_row_index(IDX)
 
 
-def trailing_nulls(columns: list[str]) -> pl.Expr:
-    """Number of null (unquoted empty or padded) fields at the end of each row."""
-    run = pl.lit(True)
-    count: pl.Expr = pl.lit(0, pl.Int32)
-    for name in reversed(columns):
-        run = run & pl.col(name).is_null()
-        count = count + run.cast(pl.Int32)
-    return count
-
-
 def batches(stream: pl.LazyFrame) -> Iterator[pl.DataFrame]:
     """The rows of `stream` in batches of BATCH_ROWS, by polars' streaming engine."""
     return stream.collect_batches(chunk_size=BATCH_ROWS, engine="streaming")
-
-
-def csv_line(fields: Iterable[str]) -> bytes:
-    """One CSV record (RFC 4180 quoting, LF), e.g. the header line of a file we write."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(fields)
-    return buf.getvalue().encode()

@@ -1,213 +1,192 @@
-"""File-level (structural) checks of data-contract.md §2 that polars' reader does not make itself.
+"""File-level (structural) checks, data-contract.md §2: one streaming pass before any row.
 
-polars' CSV reader rejects invalid UTF-8, broken quoting and rows with too many fields, but
-pads rows with too few fields and reports errors without line numbers. The helpers here
-read the header, translate polars' reader errors, and (only when needed) scan the file with
-the `csv` module in bounded memory to find the exact offending line. Every message here is
-a structural error: the whole file fails with it.
+The header is read by the tokenizer (syntax.read_record); the data records, piece by piece
+(chunks.py), by the anchored record patterns in polars' Rust regex engine: UTF-8, quoting,
+lone CRs, field counts and blank lines, with no Python loop over the file. The record the
+patterns stop at is explained by the tokenizer, naming its line (and byte offset). Every
+problem raises StructuralError: the whole file fails with its message. An invalid UTF-8
+byte anywhere in the file is reported before any syntax problem.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
-import io
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, NoReturn
 
-REQUIRED_COLUMNS = ("transaction_id", "customer_id", "amount", "timestamp")
-BOM = codecs.BOM_UTF8
-CHUNK = 1 << 20
+import polars as pl
 
-csv.field_size_limit(sys.maxsize)
+from functions.core import chunks, syntax
+from functions.core.chunks import Piece, Pieces
+from functions.core.encoding import BOM, text_series, utf8_error
+from functions.core.header import Header, StructuralError, header_from
 
+__all__ = ["Header", "Layout", "StructuralError", "read_header", "read_layout"]
 
-class StructuralError(Exception):
-    """The file as a whole is invalid; the message is meant for humans."""
+_HEADER_BLOCK = 1 << 16
 
 
 @dataclass(frozen=True)
-class Header:
-    """The header row: raw names, the index of each required column, its physical lines."""
+class Layout:
+    """A structurally valid file: its header, its data records and the lines they take."""
 
-    names: tuple[str, ...]
-    required: dict[str, int]
-    lines: int
+    header: Header
+    data_offset: int  # of the first data record, in bytes from the start of the file
+    records: int
+    lines: int  # physical lines of the data records (a final line break starts none)
 
-
-def _open_text(path: Path) -> io.TextIOWrapper:
-    return io.TextIOWrapper(path.open("rb"), encoding="utf-8-sig", newline="")
-
-
-def check_not_empty(path: Path) -> None:
-    """Raise when the object has no content (zero bytes, or only a BOM)."""
-    with path.open("rb") as f:
-        head = f.read(len(BOM) + 1)
-    if not head or head == BOM:
-        raise StructuralError("the file is empty")
+    @property
+    def one_line_records(self) -> bool:
+        """No data record spans lines: record i starts on line header.lines + 1 + i."""
+        return self.records == self.lines
 
 
 def read_header(path: Path) -> Header:
-    """Parse and check the header row (trimmed, case-insensitive required columns)."""
-    try:
-        with _open_text(path) as text:
-            reader = csv.reader(text, strict=True)
-            names = next(reader, [])
-            lines = reader.line_num
-    except UnicodeDecodeError:
-        raise StructuralError(utf8_error_message(path)) from None
-    except csv.Error as exc:
-        raise StructuralError(f"line 1: the header is not valid CSV ({exc})") from None
-    keys = [name.strip().lower() for name in names]
-    required: dict[str, int] = {}
-    for column in REQUIRED_COLUMNS:
-        count = keys.count(column)
-        if count == 0:
-            raise StructuralError(f"the header has no required column '{column}'")
-        if count > 1:
-            raise StructuralError(f"the header has the required column '{column}' {count} times")
-        required[column] = keys.index(column)
-    return Header(names=tuple(names), required=required, lines=max(lines, 1))
+    """The checked header (§2.2) alone."""
+    with path.open("rb") as f:
+        return _read_header(f, path)[0]
 
 
-def utf8_error_message(path: Path) -> str:
-    """Message naming the line and byte offset of the first invalid UTF-8 sequence."""
+def read_layout(path: Path) -> Layout:
+    """Check the whole file (§2); raise StructuralError with its first problem."""
+    with path.open("rb") as f:
+        header, offset = _read_header(f, path)
+        records = lines = 0
+        reader = Pieces(f, offset, header.lines + 1)
+        for piece in reader:
+            used, found = _records(piece, len(header.fields), path)
+            records += found
+            lines += piece.lfs
+            if used < len(piece.data):  # an unfinished record: it starts the next piece
+                lines -= piece.data.count(b"\n", used)
+                reader.give_back(piece, used)
+            elif piece.final and not piece.data.endswith(b"\n"):
+                lines += 1
+    if records == 0:
+        raise StructuralError("the file has a header but no data rows")
+    return Layout(header, offset, records, lines)
+
+
+def _read_header(f: BinaryIO, path: Path) -> tuple[Header, int]:
+    """The header record and the byte offset where the data records start."""
+    data = f.read(_HEADER_BLOCK)
+    if data in (b"", BOM) and not f.read(1):
+        raise StructuralError("the file is empty")
+    bom = len(BOM) if data.startswith(BOM) else 0
+    data, size = data[bom:], _HEADER_BLOCK
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
-    newlines = 0
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                newlines += chunk.count(b"\n", 0, max(exc.start, 0))
-                return (
-                    f"the file is not valid UTF-8 (line {newlines + 1}, "
-                    f"byte offset {offset + max(exc.start, 0)})"
-                )
-            newlines += chunk.count(b"\n")
-            offset += len(chunk)
+    text, at_end = "", False
+    while True:
         try:
-            decoder.decode(b"", final=True)
+            text += decoder.decode(data, final=at_end)
         except UnicodeDecodeError:
-            return f"the file is not valid UTF-8 (truncated sequence at byte offset {offset})"
-    return "the file is not valid UTF-8"
-
-
-def _trailing_commas(line: bytes) -> int:
-    line = line.rstrip(b"\r\n")
-    return len(line) - len(line.rstrip(b","))
-
-
-def may_have_short_rows(
-    path: Path, header: Header, rows: int, trailing_nulls: int, max_trailing: int
-) -> bool:
-    """Cheap test that no record has fewer fields than the header (False = certainly none).
-
-    polars pads a short row with null fields and reads an unquoted empty field as null too.
-    In a file whose records are single lines, a complete row ending in k null fields ends
-    in exactly k commas before its line break (k - 1 when all its fields are empty), and a
-    short row in fewer: so the rows' trailing nulls (counted by polars) equal the trailing
-    commas counted here in the raw bytes only if no row is short. True means "scan it".
-    """
-    if header.lines != 1:
-        return True
-    with path.open("rb") as f:
-        header_commas = _trailing_commas(f.readline())
-    run = max(max_trailing, header_commas)
-    patterns = [b"," * k + end for k in range(1, run + 1) for end in (b"\n", b"\r\n")]
-    commas = newlines = 0
-    carry = b""
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            data = carry + chunk
-            cut = data.rfind(b"\n") + 1  # count whole lines only: no pattern spans chunks
-            block, carry = data[:cut], data[cut:]
-            newlines += block.count(b"\n")
-            commas += sum(block.count(pattern) for pattern in patterns)
-    if carry:  # a last line without a line break
-        newlines += 1
-        commas += min(_trailing_commas(carry), run)
-    if newlines != 1 + rows:
-        return True  # quoted line breaks: records and lines differ, let the scan decide
-    return commas - min(header_commas, run) != trailing_nulls
-
-
-def records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(first physical line, fields) of each record, data rows only."""
-    with _open_text(path) as text:
-        reader = csv.reader(text, strict=True)
-        previous = 0
-        first = True
-        while True:
-            start = previous + 1
+            _fail(path, "the file is not valid UTF-8")
+        found = syntax.read_record(text, 0, 1, at_end=at_end)
+        if isinstance(found, syntax.Record):
+            offset = bom + len(text[: found.end].encode())
+            f.seek(offset)
             try:
-                record = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError:
-                raise StructuralError(utf8_error_message(path)) from None
-            except csv.Error as exc:
-                if "end of data" in str(exc) or "unexpected end" in str(exc):
-                    raise StructuralError(
-                        f"line {start}: unterminated quoted field (a '\"' is never closed)"
-                    ) from None
-                raise StructuralError(
-                    f"line {reader.line_num}: malformed quoting ({exc})"
-                ) from None
-            previous = reader.line_num
-            if first:
-                first = False
-                continue
-            yield start, record
+                return header_from(found), offset
+            except StructuralError as exc:
+                _fail(path, str(exc))
+        if isinstance(found, syntax.Problem):
+            _fail(path, _message(found, text, bom, where=" (the header)"))
+        if len(text) > chunks.MAX_RECORD_BYTES:
+            _fail(path, _too_long(1))
+        data = f.read(size)
+        size *= 2
+        at_end = not data
 
 
-def find_structural_error(path: Path, header: Header) -> str | None:
-    """Full scan: the first structural problem (ragged row, quoting, encoding), if any."""
-    width = len(header.names)
-    try:
-        for line, record in records(path):
-            if len(record) != width:
-                if not record:
-                    return f"line {line}: empty line (expected {width} fields like the header)"
-                return f"line {line}: {len(record)} fields, expected {width} like the header"
-    except StructuralError as exc:
-        return str(exc)
-    return None
-
-
-def after_pass_error(
-    path: Path, header: Header, rows: int, trailing_nulls: int, max_trailing: int
-) -> str | None:
-    """What the main pass alone cannot tell: a short row (polars padded it), or no data rows.
-
-    polars pads short rows with nulls: only rows ending in null fields can be short ones, so
-    the exact scan runs only when the cheap count (may_have_short_rows) cannot rule them out.
-    """
-    if trailing_nulls and may_have_short_rows(path, header, rows, trailing_nulls, max_trailing):
-        message = find_structural_error(path, header)
+def _records(piece: Piece, width: int, path: Path) -> tuple[int, int]:
+    """(bytes of `piece` in whole valid records, their number); StructuralError on the first
+    broken record. The bytes left are an unfinished record, whose end is in the next piece."""
+    text = text_series(piece.data)
+    if text is None:
+        _fail(path, "the file is not valid UTF-8")
+    size = len(piece.data)
+    limit = width if width <= syntax.MAX_PATTERN_WIDTH else None
+    if limit is not None and _left(text, syntax.records_pattern(limit, one_line=True)) == 0:
+        return size, piece.lfs  # every record on one line, the usual case: one regex pass
+    valid = size - _left(text, syntax.records_pattern(limit))
+    if valid < size and piece.final and _is_last_record(piece.data[valid:], limit):
+        valid = size
+    if limit is None:  # wide records: the pattern did not count their fields
+        valid = min(valid, _first_miscounted(piece.data[:valid], width))
+    if valid < size:
+        message = _explain(piece, valid, width)
         if message is not None:
-            return message
-    if rows == 0:
-        return "the file has a header but no data rows"
-    return None
+            _fail(path, message)
+        if size - valid > chunks.MAX_RECORD_BYTES:
+            _fail(path, _too_long(piece.line + piece.data.count(b"\n", 0, valid)))
+    return valid, _count(piece.data[:valid])
 
 
-def reader_error(exc: Exception, path: Path, header: Header) -> str | None:
-    """The structural error behind a polars reader error; None when it is not about the file."""
-    return find_structural_error(path, header) or _polars_structural(exc, path)
+def _left(text: pl.Series, pattern: str) -> int:
+    """Bytes of `text` left after the records `pattern` accepts at its start."""
+    return int(text.str.replace(pattern, "").str.len_bytes()[0])
 
 
-def _polars_structural(exc: Exception, path: Path) -> str | None:
-    """Translate a polars reader error the csv-module scan did not explain."""
-    lowered = str(exc).lower()
-    if "utf-8" in lowered or "utf8" in lowered:
-        return utf8_error_message(path)
-    if "malformed" in lowered or "could not parse" in lowered or "more fields" in lowered:
-        return (
-            "malformed CSV quoting: a '\"' inside an unquoted field or text after a closing "
-            "quote (RFC 4180 requires such fields to be quoted, with '\"' doubled)"
-        )
-    return None
+def _is_last_record(tail: bytes, limit: int | None) -> bool:
+    """Whether `tail`, the end of the file, is one valid record without a line break."""
+    return bool(pl.Series([tail.decode()]).str.contains(syntax.last_record_pattern(limit))[0])
+
+
+def _count(valid: bytes) -> int:
+    """The records of a valid text: its line feeds outside quotes, plus an unfinished line."""
+    if not valid:
+        return 0
+    outside = pl.Series([valid.decode()]).str.replace_all(syntax.QUOTED_PART, "")
+    return int(outside.str.count_matches("\n", literal=True)[0]) + (not valid.endswith(b"\n"))
+
+
+def _first_miscounted(valid: bytes, width: int) -> int:
+    """The byte offset of the first record of `valid` with another number of fields than
+    `width` (its length when there is none)."""
+    records = pl.Series([valid.decode()]).str.extract_all(syntax.ANY_RECORD).explode()
+    records = records.filter(records.str.len_bytes() > 0)
+    fields = records.str.replace_all(syntax.QUOTED_PART, "").str.count_matches(",") + 1
+    bad = (fields != width).arg_true()
+    return len(valid) if bad.is_empty() else int(records.head(bad[0]).str.len_bytes().sum())
+
+
+def _explain(piece: Piece, start: int, width: int) -> str | None:
+    """The message for the first broken record of `piece`, which starts at byte `start`;
+    None when that record is only unfinished (the piece ends inside it, the file does not)."""
+    text = piece.data[start:].decode()
+    line = piece.line + piece.data.count(b"\n", 0, start)
+    pos = 0
+    while pos < len(text):
+        found = syntax.read_record(text, pos, line, at_end=piece.final)
+        if found is None:
+            return None
+        if isinstance(found, syntax.Problem):
+            return _message(found, text, piece.offset + start)
+        if len(found.fields) != width:
+            return _miscount(found, width, line)
+        pos, line = found.end, found.end_line
+    return f"line {line}: the record is not valid CSV"
+
+
+def _miscount(record: syntax.Record, width: int, line: int) -> str:
+    if record.fields == (syntax.Field("", quoted=False),):
+        return f"line {line}: empty line (expected {width} fields like the header)"
+    return f"line {line}: {len(record.fields)} fields, expected {width} like the header"
+
+
+def _message(problem: syntax.Problem, text: str, text_offset: int, where: str = "") -> str:
+    offset = text_offset + len(text[: problem.pos].encode())
+    return f"line {problem.line}{where}: {problem.what} (byte offset {offset})"
+
+
+def _too_long(line: int) -> str:
+    return (
+        f"line {line}: a record longer than {chunks.MAX_RECORD_BYTES >> 20} MiB, the most one record "
+        "may take (most likely a '\"' that is never closed)"
+    )
+
+
+def _fail(path: Path, message: str) -> NoReturn:
+    """Raise the structural error; an invalid UTF-8 byte anywhere in the file comes first."""
+    raise StructuralError(utf8_error(path) or message)

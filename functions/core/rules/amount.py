@@ -13,9 +13,9 @@ from functions.core.rules.stages import Stages, shown, trimmed
 
 # sign, integer part (plain digits, or 1-3 digits then ,ddd groups), up to two significant
 # fraction digits followed only by zeros.
-ACCEPTED_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2}0*)?$"
-_LOOSE_RE = r"^[+-]?[\d,]*\d[\d,]*(?:\.\d+)?$"
-_GROUPING_OK_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
+ACCEPTED_RE = r"^[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2}0*)?$"
+_LOOSE_RE = r"^[+-]?[0-9,]*[0-9][0-9,]*(?:\.[0-9]+)?$"
+_GROUPING_OK_RE = r"^[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$"
 MAX_INTEGER_DIGITS = 16
 
 
@@ -44,7 +44,7 @@ def reason(raw: pl.Expr) -> pl.Expr:
     value = trimmed(raw)
     quoted = shown(raw)
     digits = (
-        value.str.extract(r"^[+-]?([\d,]+)", 1)
+        value.str.extract(r"^[+-]?([0-9,]+)", 1)
         .str.replace_all(",", "", literal=True)
         .str.strip_chars_start("0")
     )

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import polars as pl
 
+from functions.core.rules.local_time import to_utc_us
 from functions.core.rules.stages import Stages, shown, trimmed
 
 # Digits in the places of an accepted date-time, ranges unchecked: tells an unsupported
 # format from an impossible date or time in row error reasons.
 _LOOSE_RE = (
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?)?$"
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(?:(Z)|([+-])([0-9]{2}):?([0-9]{2}))?)?$"
 )
 # Shape and field ranges of every accepted form; epoch seconds/ms are 9 to 14 digits.
 _SHAPE_RE = (
-    r"^(?:\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-    r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?"
-    r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?|\d{9,14})$"
+    r"^(?:[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,9})?"
+    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?)?|[0-9]{9,14})$"
 )
 
 _US_PER_S = 1_000_000
@@ -88,17 +89,7 @@ def stages(src: str, out: str, source_timezone: str, *, as_text: bool = True) ->
         + v.str.slice(17, 2).cast(pl.Int64, strict=False)
     ).fill_null(0)
     local_us = c("days") * _US_PER_DAY + c("seconds") * _US_PER_S + c("micros")
-    if source_timezone == "UTC":
-        naive_us = c("local")
-    else:
-        naive_us = (
-            c("local")
-            .cast(pl.Datetime("us"))
-            .dt.replace_time_zone(source_timezone, ambiguous="earliest", non_existent="null")
-            .dt.convert_time_zone("UTC")
-            .dt.replace_time_zone(None)
-            .cast(pl.Int64)
-        )
+    naive_us = to_utc_us(c("local"), source_timezone)
     iso_us = pl.when(c("offset").is_not_null()).then(c("local") - c("offset")).otherwise(naive_us)
     epoch_us = pl.when(c("v_len") <= 11).then(c("epoch") * _US_PER_S).otherwise(c("epoch") * 1000)
     us = c("us")
@@ -145,11 +136,13 @@ def reason(raw: pl.Expr, source_timezone: str) -> pl.Expr:
     """Why a timestamp is invalid (only meaningful for invalid values)."""
     value = trimmed(raw)
     quoted = shown(raw)
-    no_offset = value.str.contains(r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d:\d\d(?:\.\d+)?)?$")
+    no_offset = value.str.contains(
+        r"^[0-9]{4}-[0-9][0-9]-[0-9][0-9](?:[T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9](?:\.[0-9]+)?)?$"
+    )
     return (
         pl.when(value == "")
         .then(pl.lit("timestamp is empty"))
-        .when(value.str.contains(r"^\d+$"))
+        .when(value.str.contains(r"^[0-9]+$"))
         .then(
             pl.format(
                 "timestamp {} is an all-digit value that is neither epoch seconds (9-11 digits) "

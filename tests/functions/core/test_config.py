@@ -33,11 +33,21 @@ def test_config_from_env(env: dict[str, str], expected: CoreConfig) -> None:
         ({"MAX_INVALID_ROW_RATIO": "-0.1"}, "between 0 and 1"),
         ({"MAX_INVALID_ROW_RATIO": "NaN"}, "between 0 and 1"),
         ({"SOURCE_TIMEZONE": "Mars/Olympus"}, "SOURCE_TIMEZONE"),
+        ({"SOURCE_TIMEZONE": "utc"}, "SOURCE_TIMEZONE: source_timezone 'utc'"),
     ],
 )
 def test_config_from_env_rejects_bad_values(env: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         CoreConfig.from_env(env)
+
+
+@pytest.mark.parametrize(
+    "zone", ["localtime", "posixrules", "posix/Europe/Berlin", "right/Europe/Berlin", "Factory"]
+)
+def test_a_zone_polars_cannot_use_is_refused_when_configured(zone: str) -> None:
+    """zoneinfo finds these files, polars has no such zone: refused before any file is read."""
+    with pytest.raises(ValueError, match=f"source_timezone '{zone}' is not an IANA time zone"):
+        CoreConfig(source_timezone=zone)
 
 
 def test_only_a_zero_ratio_is_strict() -> None:

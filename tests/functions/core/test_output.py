@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from functions.core import rules
-from functions.core.output import Output, header_names
+from functions.core.output import Output, csv_field, csv_line, header_fields, header_names
 from functions.core.structure import read_header
+from functions.core.syntax import Field
 
 HEADER = b" Amount ,note,TRANSACTION_ID,customer_id,Timestamp\n"
 
@@ -51,3 +53,29 @@ def test_rows_carry_the_normalized_required_fields_and_the_others_raw(tmp_path: 
     row = b'1234.50,"say ""hi""",t1,c1,2024-01-02T00:00:00Z\n'
     assert target.read_bytes() == b"amount,note,transaction_id,customer_id,timestamp\n" + row * 2
     assert not (tmp_path / "scratch.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "written"),
+    [
+        (Field("plain", quoted=True), "plain"),  # quotes that were not needed are dropped
+        (Field("", quoted=True), '""'),  # a quoted empty string stays one
+        (Field("", quoted=False), ""),
+        (Field("a,b", quoted=True), '"a,b"'),
+        (Field('say "hi"', quoted=True), '"say ""hi"""'),
+        (Field("no\rte", quoted=True), '"no\rte"'),  # a lone CR is quoted, never bare
+        (Field("a\nb", quoted=True), '"a\nb"'),
+        (Field(" padded ", quoted=False), " padded "),
+    ],
+)
+def test_csv_field_quotes_exactly_where_section_4_says(field: Field, written: str) -> None:
+    assert csv_field(field) == written
+
+
+def test_extra_header_names_are_written_as_read(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(b'"no\rte",transaction_id,"","a,b",,customer_id,amount,timestamp\n')
+
+    written = csv_line(header_fields(read_header(source)))
+
+    assert written == b'"no\rte",transaction_id,"","a,b",,customer_id,amount,timestamp\n'

@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 
-from functions.core import CoreConfig, duplicates, process_file, validate_file
+from functions.core import CoreConfig, duplicates, pipeline, process_file, validate_file
+from functions.core.pipeline import CoreError
 
 HEADER = "transaction_id,customer_id,amount,timestamp\n"
 
@@ -57,3 +59,55 @@ def test_accepted_file_with_rejected_rows_writes_both_outputs(tmp_path: Path) ->
     assert output.read_text() == HEADER + "t1,c,1.00,2024-01-01T00:00:00Z\n"
     assert rejected.read_text().splitlines()[1].startswith("t2,c,1.005,2024-01-01,3,amount")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv", "rejected.csv"]
+
+
+def test_a_polars_failure_is_the_cores_error_never_polars_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(HEADER + "t1,c,1,2024-01-01\n")
+
+    def broken(*_: object) -> pl.LazyFrame:
+        raise pl.exceptions.ComputeError("polars internals: something about a schema")
+
+    monkeypatch.setattr(pipeline, "scan", broken)
+    with pytest.raises(CoreError) as caught:
+        process_file(source, tmp_path / "out.csv", config=CoreConfig())
+
+    assert "schema" not in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # no scratch left behind
+
+
+def test_the_reader_must_find_the_records_the_structure_pass_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(HEADER + "t1,c,1,2024-01-01\nt2,c,1,2024-01-01\n")
+    real = pipeline.scan
+    monkeypatch.setattr(pipeline, "scan", lambda *a: real(*a).head(1))  # a row lost
+
+    with pytest.raises(CoreError, match="read 1 rows where the structure checks found 2"):
+        validate_file(source, config=CoreConfig())
+
+
+@pytest.mark.parametrize("width", [1_000, 5_000])
+def test_wide_files_are_read_whole(tmp_path: Path, width: int) -> None:
+    """1,000 columns take one record pattern, 5,000 (a 60 KB header) the path for records
+    too wide for one; both are linear in the width."""
+    extra = [f"column_{i:05d}" for i in range(width - 4)]
+    cells = ['"a,b"' if i % 7 == 0 else ("" if i % 5 == 0 else "v") for i in range(width - 4)]
+    source = tmp_path / "wide.csv"
+    rows = [f"t{r},c,{r}.5,2024-01-0{r + 1}," + ",".join(cells) for r in range(3)]
+    source.write_text(
+        ",".join(["Transaction_ID", "customer_id", "amount", "timestamp", *extra])
+        + "\n"
+        + "\n".join(rows)
+    )
+    output = tmp_path / "out.csv"
+
+    outcome = process_file(source, output, config=CoreConfig())
+
+    assert (outcome.ok, outcome.rows_total) == (True, 3)
+    expected = [f"t{r},c,{r}.50,2024-01-0{r + 1}T00:00:00Z," + ",".join(cells) for r in range(3)]
+    header = ",".join(["transaction_id", "customer_id", "amount", "timestamp", *extra])
+    assert output.read_text() == header + "\n" + "\n".join(expected) + "\n"

@@ -10,7 +10,7 @@ import polars as pl
 from functions.core import CoreConfig, RowError, rules, validate_file
 from functions.core.rejected import RejectedRows, row_errors
 from functions.core.scan import IDX
-from functions.core.structure import read_header
+from functions.core.structure import read_layout
 
 SOURCE = (
     "transaction_id,customer_id,amount,timestamp,note\n"
@@ -42,13 +42,13 @@ REASONS = [
 def test_row_errors_and_the_rejected_rows_file(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text(SOURCE)
-    header = read_header(source)
-    rejected = RejectedRows(tmp_path, header)
+    layout = read_layout(source)
+    rejected = RejectedRows(tmp_path, layout.header)
     rejected.add(KEPT.head(1))
     rejected.add(KEPT.tail(1))
     target = tmp_path / "rejected.csv"
 
-    errors = row_errors(source, header, "UTC", rejected, 4, write_to=target)
+    errors = row_errors(source, layout, "UTC", rejected, write_to=target)
 
     # line 2 holds a quoted line break: the rejected records start on lines 4 and 5
     assert errors == (RowError(4, REASONS[0]), RowError(5, REASONS[1]))
@@ -62,15 +62,13 @@ def test_row_errors_and_the_rejected_rows_file(tmp_path: Path) -> None:
 def test_replaced_rows_are_the_only_ones_explained(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text(SOURCE)
-    header = read_header(source)
-    rejected = RejectedRows(tmp_path, header)
+    layout = read_layout(source)
+    rejected = RejectedRows(tmp_path, layout.header)
     rejected.add(KEPT)
 
     rejected.replace(KEPT.tail(1))
 
-    assert row_errors(source, header, "UTC", rejected, 4, write_to=None) == (
-        RowError(5, REASONS[1]),
-    )
+    assert row_errors(source, layout, "UTC", rejected, write_to=None) == (RowError(5, REASONS[1]),)
 
 
 def test_first_hundred_row_errors_in_line_order(tmp_path: Path) -> None:

@@ -35,12 +35,6 @@ def test_rows_are_text_named_by_position_and_numbered_from_zero(tmp_path: Path) 
     }
 
 
-def test_trailing_nulls_counts_the_null_fields_ending_each_row() -> None:
-    frame = pl.DataFrame({"a": ["x", None, None], "b": [None, "y", None], "c": [None, None, None]})
-
-    assert frame.select(scan.trailing_nulls(["a", "b", "c"])).to_series().to_list() == [2, 1, 3]
-
-
 def test_batches_stream_the_rows_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = "".join(f"t{i},c,1,2024-01-01\n" for i in range(25))
     source = _source(tmp_path, "transaction_id,customer_id,amount,timestamp\n" + rows)
@@ -50,7 +44,3 @@ def test_batches_stream_the_rows_in_order(tmp_path: Path, monkeypatch: pytest.Mo
 
     assert [b.height for b in batches] == [10, 10, 5]
     assert pl.concat(batches)[scan.IDX].to_list() == list(range(25))
-
-
-def test_csv_line_quotes_as_rfc_4180() -> None:
-    assert scan.csv_line(["a", "b,c", 'd"e', ""]) == b'a,"b,c","d""e",\n'
