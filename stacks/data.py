@@ -35,7 +35,9 @@ class DataStack(Stack):
                 ),
                 DeletionProtectionEnabled=True,
                 Tags=tags(),
-                DeletionPolicy="Retain",
+                # A failed first create deletes it (it holds nothing yet, and a retained one
+                # would collide with the retry); deleting an existing stack keeps it.
+                DeletionPolicy="RetainExceptOnCreate",
                 UpdateReplacePolicy="Retain",
                 Metadata=lint_metadata(
                     checkov={

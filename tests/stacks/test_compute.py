@@ -50,10 +50,14 @@ def test_function_configuration(compute: dict[str, Any], logical_id: str) -> Non
     assert props["TracingConfig"] == {"Mode": "Active"}
     # /tmp holds the streamed source and the transformed output: the default 512 MB is too small.
     assert props["EphemeralStorage"] == {"Size": 10240}
-    assert props["DeadLetterConfig"] == {
-        "TargetArn": {"Fn::GetAtt": [f"{title}DeadLetterQueue", "Arn"]}
+    assert props["LoggingConfig"] == {
+        "LogFormat": "JSON",
+        "LogGroup": {"Ref": f"{title}LogGroup"},
+        "ApplicationLogLevel": {
+            "Fn::FindInMap": ["LambdaLogLevels", {"Ref": "LogLevel"}, "Application"]
+        },
+        "SystemLogLevel": "INFO",
     }
-    assert props["LoggingConfig"] == {"LogFormat": "JSON", "LogGroup": {"Ref": f"{title}LogGroup"}}
     assert props["ReservedConcurrentExecutions"] == {
         "Fn::If": [
             "HasReservedConcurrency",
@@ -77,11 +81,22 @@ def test_validation_knows_the_workflow_by_its_deterministic_name(compute: dict[s
     assert env["TOPIC_ARN"] == {"Ref": "TopicArn"}
 
 
-def test_each_function_has_its_own_encrypted_dead_letter_queue(compute: dict[str, Any]) -> None:
-    queues = of_type(compute, "AWS::SQS::Queue")
-    assert set(queues) == {"ValidationDeadLetterQueue", "TransformationDeadLetterQueue"}
-    for queue in queues.values():
-        assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+def test_one_failure_mechanism_per_function(compute: dict[str, Any]) -> None:
+    # S3 invokes validation asynchronously: its failed events go to its DLQ, and only there
+    # (no on-failure destination beside it). Step Functions invokes transformation
+    # synchronously: Lambda never sends such an invocation anywhere, so it has no DLQ.
+    (queue,) = of_type(compute, "AWS::SQS::Queue")
+    assert queue == "ValidationDeadLetterQueue"
+    assert compute["Resources"][queue]["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+    functions = compute["Resources"]
+    assert functions["ValidationFunction"]["Properties"]["DeadLetterConfig"] == {
+        "TargetArn": {"Fn::GetAtt": [queue, "Arn"]}
+    }
+    assert functions["TransformationFunction"]["Properties"]["DeadLetterConfig"] == {
+        "Ref": "AWS::NoValue"
+    }
+    (config,) = of_type(compute, "AWS::Lambda::EventInvokeConfig").values()
+    assert "DestinationConfig" not in config["Properties"]
 
 
 def test_asynchronous_s3_invocations_are_bounded_and_end_in_the_dlq(
@@ -93,9 +108,6 @@ def test_asynchronous_s3_invocations_are_bounded_and_end_in_the_dlq(
     assert props["Qualifier"] == "$LATEST"
     assert 0 <= props["MaximumRetryAttempts"] <= 2
     assert props["MaximumEventAgeInSeconds"] <= 6 * 3600
-    assert props["DestinationConfig"]["OnFailure"]["Destination"] == {
-        "Fn::GetAtt": ["ValidationDeadLetterQueue", "Arn"]
-    }
 
 
 def test_layer_is_built_from_the_artifacts_bucket(compute: dict[str, Any]) -> None:
