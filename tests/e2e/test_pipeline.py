@@ -134,36 +134,6 @@ def test_same_s3_event_delivered_twice_starts_one_execution(
     assert len(pipeline.items(key)) == 1
 
 
-def test_event_that_cannot_start_lands_in_the_dead_letter_queue_and_redrives(
-    pipeline: Pipeline, prefix: str
-) -> None:
-    folder = prefix.split("/")[1]
-    pipeline.emulator.faults.inject(
-        "validation", times=3, key_contains=folder
-    )  # the S3 event, 3 attempts
-    key = pipeline.upload(f"{prefix}stuck.csv", VALID)
-    sqs = boto3.client("sqs")
-    queue = pipeline.outputs["ValidationDeadLetterQueueUrl"]
-    messages: list[dict[str, object]] = []
-    for _ in range(40):
-        messages = sqs.receive_message(QueueUrl=queue, MessageAttributeNames=["All"]).get(
-            "Messages", []
-        )
-        if messages:
-            break
-        time.sleep(0.1)
-    (message,) = messages
-    assert message["MessageAttributes"]["ErrorMessage"]["StringValue"] == "injected by a test"  # type: ignore[index]
-    assert len(_executions_for(key)) == 0  # nothing started, nothing lost: the event is queued
-
-    # The runbook's redrive: hand the queued event back to the function.
-    function = pipeline.outputs["ValidationFunctionName"]
-    boto3.client("lambda").invoke(FunctionName=function, Payload=str(message["Body"]))
-    sqs.delete_message(QueueUrl=queue, ReceiptHandle=str(message["ReceiptHandle"]))
-
-    assert pipeline.wait([key])[key].status == "SUCCEEDED"
-
-
 def test_fifty_files_at_once_each_reach_exactly_one_outcome(
     pipeline: Pipeline, prefix: str
 ) -> None:
