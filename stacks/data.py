@@ -33,11 +33,13 @@ class DataStack(Stack):
                 PointInTimeRecoverySpecification=ddb.PointInTimeRecoverySpecification(
                     PointInTimeRecoveryEnabled=True
                 ),
+                # Deletion protection refuses every DeleteTable, CloudFormation's rollback of a
+                # failed first create included: hence Retain, not RetainExceptOnCreate. Its
+                # name is generated, so a table a failed create leaves behind (empty) never
+                # collides with the retry; `make destroy` says how to remove it.
                 DeletionProtectionEnabled=True,
                 Tags=tags(),
-                # A failed first create deletes it (it holds nothing yet, and a retained one
-                # would collide with the retry); deleting an existing stack keeps it.
-                DeletionPolicy="RetainExceptOnCreate",
+                DeletionPolicy="Retain",
                 UpdateReplacePolicy="Retain",
                 Metadata=lint_metadata(
                     checkov={
