@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -154,6 +155,7 @@ def test_make_local_runs_the_samples_and_writes_out_local() -> None:
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert "total: 6 files, 2 processed, 4 failed" in run.stdout
+    assert re.search(r"^IAM: [1-9]\d* allowed, 0 denied$", run.stdout, re.MULTILINE)
     out = REPO / "out" / "local"
     assert (out / "processed" / "2024" / "11" / "15" / "pos_export.csv").is_file()
     assert (out / "failed" / "rejected" / "latin1_not_utf8.csv").read_bytes() == (

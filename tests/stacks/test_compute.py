@@ -1,5 +1,6 @@
 """The functions: configuration, layer, dead-letter queues, asynchronous invocation."""
 
+import logging
 from typing import Any
 
 import pytest
@@ -124,3 +125,30 @@ def test_reserved_concurrency_zero_means_unreserved(compute: dict[str, Any]) -> 
     assert compute["Conditions"]["HasReservedConcurrency"] == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "ReservedConcurrency"}, "0"]}]
     }
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO", "WARNING", "ERROR"])
+@pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
+def test_the_log_level_parameter_is_the_level_the_function_logs_at(
+    compute: dict[str, Any], logical_id: str, level: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the environment Lambda gives the function for LogLevel=<level>: its variables,
+    # and, with the JSON log format, AWS_LAMBDA_LOG_LEVEL from ApplicationLogLevel (INFO
+    # when it is not set), which takes precedence over POWERTOOLS_LOG_LEVEL in Powertools
+    props = compute["Resources"][logical_id]["Properties"]
+    logging_config = props["LoggingConfig"]
+    assert logging_config["LogFormat"] == "JSON"
+    application = logging_config.get("ApplicationLogLevel", "INFO")
+    if isinstance(application, dict):
+        mapping, _, key = application["Fn::FindInMap"]
+        application = compute["Mappings"][mapping][level][key]
+    env = props["Environment"]["Variables"]
+    assert env["POWERTOOLS_LOG_LEVEL"] == {"Ref": "LogLevel"}
+    monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", level)
+    monkeypatch.setenv("AWS_LAMBDA_LOG_LEVEL", application)
+
+    # WHEN Powertools sets up the function's logger, THEN it logs at LogLevel
+    from aws_lambda_powertools import Logger
+
+    logger = Logger(service=f"log-level-{logical_id}-{level}")
+    assert logging.getLevelName(logger.log_level) == level
