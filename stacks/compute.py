@@ -47,8 +47,7 @@ EPHEMERAL_STORAGE_MB = 10240
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum, time to inspect and redrive
 ASYNC_MAX_RETRIES = 2  # S3 invokes asynchronously: two retries, then the DLQ
 ASYNC_MAX_EVENT_AGE_SECONDS = 6 * 3600
-# Lambda's own level for the function's logs (ApplicationLogLevel) takes precedence over
-# Powertools' once the log format is JSON, so it follows LogLevel; WARNING is WARN there.
+# With JSON logs Lambda's ApplicationLogLevel outranks Powertools': it follows LogLevel.
 LOG_LEVELS = "LambdaLogLevels"
 APPLICATION_LOG_LEVEL = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARN", "ERROR": "ERROR"}
 SYSTEM_LOG_LEVEL = "INFO"  # keeps the platform's START, END and REPORT (duration, memory)
