@@ -33,10 +33,12 @@ def _queued(pipeline: Pipeline) -> list[dict[str, Any]]:
 
 def _executions_of(key: str) -> list[dict[str, Any]]:
     sfn = boto3.client("stepfunctions")
-    (machine,) = sfn.list_state_machines()["stateMachines"]
-    listed = sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]
-    described = [sfn.describe_execution(executionArn=e["executionArn"]) for e in listed]
-    return [d for d in described if json.loads(d["input"]).get("key") == key]
+    found = []
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        listed = sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]
+        described = [sfn.describe_execution(executionArn=e["executionArn"]) for e in listed]
+        found += [d for d in described if json.loads(d["input"]).get("key") == key]
+    return found
 
 
 def test_an_event_that_cannot_start_lands_in_the_dlq_and_make_redrive_replays_it(
