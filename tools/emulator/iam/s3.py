@@ -7,14 +7,16 @@ and this module says what it decides, one gap per function (tests/tools/emulator
 test_iam.py shows each on plain moto):
 
 - Gap 20: reading an exact version (GET, HEAD, ``?versionId=``) is s3:GetObjectVersion, and
-  deleting one s3:DeleteObjectVersion; a missing object answers 404 only to a caller that
-  also has s3:ListBucket on the bucket, and 403 AccessDenied otherwise.
+  deleting one s3:DeleteObjectVersion.
 - Gap 21: CopyObject (and UploadPartCopy) reads its source: s3:GetObject, or
   s3:GetObjectVersion when the source names a version, on the source object's ARN.
 - Gap 22: CopyObject copies the source's tags unless told otherwise (directive COPY), which
   reads them (s3:GetObjectTagging / s3:GetObjectVersionTagging on the source) and writes
   them (s3:PutObjectTagging on the target); so does a PutObject or a REPLACE copy that
   carries an ``x-amz-tagging`` header.
+- Gap 23: a missing object (or version) answers 404 only to a caller that also has
+  s3:ListBucket on the bucket, and 403 AccessDenied to any other: a function telling
+  "already moved" from "denied" needs the grant.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def _stored(call: AwsCall, bucket: str, key: str, version: str) -> Any:
 
 
 def _read(call: AwsCall) -> list[Request]:
-    """GetObject / HeadObject (gap 20): the version action, and ListBucket if it is missing."""
+    """GetObject / HeadObject: the version action (gap 20), ListBucket if missing (gap 23)."""
     bucket, key = _bucket_and_key(call)
     version = _version(call)
     action = "s3:GetObjectVersion" if version else "s3:GetObject"
