@@ -104,6 +104,10 @@ deploy: package ## Deploy or update: make deploy STACK_NAME=csv-etl STAGE=prod E
 destroy: $(VENV)/.installed ## Delete the pipeline stack (the data bucket and table are retained)
 	$(PY) -m tools.deploy destroy --stack-name $(STACK_NAME) --region $(REGION) $(if $(YES),--yes)
 
+.PHONY: redrive
+redrive: $(VENV)/.installed ## Replay the validation DLQ to the function, deleting each message once replayed
+	$(PY) -m tools.redrive --stack-name $(STACK_NAME) --region $(REGION)
+
 .PHONY: local
 local: $(VENV)/.installed ## Run the whole pipeline on the embedded emulator (INPUT=file-or-folder, default samples/)
 	$(PY) -m tools.local $(if $(INPUT),--input "$(INPUT)")

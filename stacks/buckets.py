@@ -49,10 +49,12 @@ def housekeeping_rule(rule_id: str, **extra: Any) -> s3.LifecycleRule:
 
 
 def private_bucket(title: str, rules: list[s3.LifecycleRule], **properties: Any) -> s3.Bucket:
-    """SSE-S3, versioning, public access blocked, bucket-owner objects, tagged, Retain.
+    """SSE-S3, versioning, public access blocked, bucket-owner objects, tagged, retained.
 
     Every bucket here holds something a deployment or an audit needs after the stack is gone
-    (data, access logs, the code deployed stacks point to), hence Retain on delete and replace.
+    (data, access logs, the code deployed stacks point to), hence Retain on delete and replace;
+    RetainExceptOnCreate on delete lets a failed first create roll its buckets back, so a
+    retry does not collide with a leftover (the data bucket's name is fixed).
     """
     return s3.Bucket(
         title,
@@ -64,7 +66,7 @@ def private_bucket(title: str, rules: list[s3.LifecycleRule], **properties: Any)
         ),
         LifecycleConfiguration=s3.LifecycleConfiguration(Rules=rules),
         Tags=tags(),
-        DeletionPolicy="Retain",
+        DeletionPolicy="RetainExceptOnCreate",
         UpdateReplacePolicy="Retain",
         **properties,
     )

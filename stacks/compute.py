@@ -3,7 +3,20 @@
 from dataclasses import dataclass
 
 from awacs.aws import Statement
-from troposphere import AWSHelperFn, Equals, GetAtt, If, Not, NoValue, Ref, Sub, iam, logs, sqs
+from troposphere import (
+    AWSHelperFn,
+    Equals,
+    FindInMap,
+    GetAtt,
+    If,
+    Not,
+    NoValue,
+    Ref,
+    Sub,
+    iam,
+    logs,
+    sqs,
+)
 from troposphere import awslambda as lambda_
 
 from contract.deployment import (
@@ -34,10 +47,18 @@ EPHEMERAL_STORAGE_MB = 10240
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum, time to inspect and redrive
 ASYNC_MAX_RETRIES = 2  # S3 invokes asynchronously: two retries, then the DLQ
 ASYNC_MAX_EVENT_AGE_SECONDS = 6 * 3600
+# With JSON logs Lambda's ApplicationLogLevel outranks Powertools': it follows LogLevel.
+LOG_LEVELS = "LambdaLogLevels"
+APPLICATION_LOG_LEVEL = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARN", "ERROR": "ERROR"}
+SYSTEM_LOG_LEVEL = "INFO"  # keeps the platform's START, END and REPORT (duration, memory)
 
 _LAMBDA_SKIPS = {
     "CKV_AWS_117": "Calls only AWS APIs over TLS; no VPC resources to reach, and a VPC would "
     "add NAT/endpoint cost without reducing exposure",
+}
+_SYNCHRONOUS_SKIPS = {
+    "CKV_AWS_116": "Invoked only synchronously by Step Functions, whose Retry and Catch handle "
+    "its failures: Lambda never sends a synchronous invocation to a dead-letter queue",
 }
 
 
@@ -46,7 +67,7 @@ class FunctionResources:
     """What other stacks need from one function."""
 
     function: lambda_.Function
-    queue: sqs.Queue
+    queue: sqs.Queue | None
     log_group: logs.LogGroup
 
 
@@ -58,17 +79,14 @@ class ComputeStack(Stack):
 
     def build(self) -> None:
         """Layer, then each function with its queue, log group, role and outputs."""
-        for name in (
-            Param.PROJECT_NAME,
-            Param.STAGE,
-            Param.BUCKET_NAME,
-            Param.STATE_MACHINE_NAME,
-            Param.KEY_ARN,
-            Param.TOPIC_ARN,
-        ):
+        for name in (Param.PROJECT_NAME, Param.STAGE):  # used inside Sub strings
             self.param(name)
         concurrency = self.param(Param.RESERVED_CONCURRENCY)
         self.template.add_condition(HAS_RESERVED_CONCURRENCY, Not(Equals(concurrency, "0")))
+        self.template.add_mapping(
+            LOG_LEVELS,
+            {level: {"Application": app} for level, app in APPLICATION_LOG_LEVEL.items()},
+        )
         self.layer = self._layer()
         bucket = self.param(Param.BUCKET_NAME)
         state_machine = policies.state_machine_arn(self.param(Param.STATE_MACHINE_NAME))
@@ -83,17 +101,28 @@ class ComputeStack(Stack):
             },
             grants=[
                 *policies.list_bucket(bucket),
-                *policies.read_objects(bucket, RAW_PREFIX),
+                *policies.read_versions(bucket, RAW_PREFIX),
                 *policies.write_objects(bucket, FAILED_PREFIX),
+                # A tagged file keeps its tags in failed/ (CopyObject copies them by default).
+                *policies.copy_version_tags(bucket, RAW_PREFIX, FAILED_PREFIX),
                 # A retry after an invalid file was moved answers from failed/<path>.error.json.
                 *policies.read_latest_objects(bucket, FAILED_PREFIX),
-                *policies.delete_objects(bucket, RAW_PREFIX),
+                *policies.delete_versions(bucket, RAW_PREFIX),
                 *policies.publish_to_topic(self.param(Param.TOPIC_ARN)),
                 *policies.start_executions(state_machine),
+                # The topic is encrypted with the key: publishing encrypts with a data key.
+                *policies.use_key(self.param(Param.KEY_ARN)),
             ],
+            dead_letter=True,
         )
         self._async_invoke_config(validation)
-        self._outputs(validation, "Validation")
+        self._outputs(
+            validation,
+            "Validation",
+            Output.VALIDATION_FUNCTION_ARN,
+            Output.VALIDATION_FUNCTION_NAME,
+            Output.VALIDATION_LOG_GROUP,
+        )
         transformation = self._function(
             "Transformation",
             handler=TRANSFORMATION_HANDLER,
@@ -102,14 +131,23 @@ class ComputeStack(Stack):
             environment={},
             grants=[
                 *policies.list_bucket(bucket),
-                *policies.read_objects(bucket, RAW_PREFIX),
+                *policies.read_versions(bucket, RAW_PREFIX),
                 *policies.write_objects(bucket, PROCESSED_PREFIX),
                 # A retry after success finds processed/<path> and returns without rewriting.
                 *policies.read_latest_objects(bucket, PROCESSED_PREFIX),
-                *policies.delete_objects(bucket, RAW_PREFIX),
+                *policies.delete_versions(bucket, RAW_PREFIX),
             ],
+            # Step Functions invokes it synchronously: a failure is the task's error (Retry,
+            # then Catch), and a dead-letter queue would never receive anything.
+            dead_letter=False,
         )
-        self._outputs(transformation, "Transformation")
+        self._outputs(
+            transformation,
+            "Transformation",
+            Output.TRANSFORMATION_FUNCTION_ARN,
+            Output.TRANSFORMATION_FUNCTION_NAME,
+            Output.TRANSFORMATION_LOG_GROUP,
+        )
 
     def _layer(self) -> lambda_.LayerVersion:
         layer = self.template.add_resource(
@@ -136,15 +174,19 @@ class ComputeStack(Stack):
         service: str,
         environment: dict[str, AWSHelperFn | str],
         grants: list[Statement],
+        dead_letter: bool,
     ) -> FunctionResources:
-        """One function with its DLQ, encrypted log group and a role holding exactly ``grants``."""
+        """One function, its encrypted log group, a role holding exactly ``grants`` and, when
+        invoked asynchronously (``dead_letter``), its DLQ and the right to send to it."""
         key_arn = self.param(Param.KEY_ARN)
         function_name = Sub("${ProjectName}-${Stage}-" + service)
-        queue = self._dead_letter_queue(title, key_arn)
+        queue = self._dead_letter_queue(title, key_arn) if dead_letter else None
+        if queue is not None:
+            grants = [*grants, *policies.send_to_queue(GetAtt(queue, "Arn"))]
         log_group = self.log_group(
             f"{title}LogGroup", Sub("/aws/lambda/${ProjectName}-${Stage}-" + service), key_arn
         )
-        role = self._role(title, service, grants, queue, log_group)
+        role = self._role(title, service, grants, log_group)
         function = self.template.add_resource(
             lambda_.Function(
                 f"{title}Function",
@@ -163,9 +205,18 @@ class ComputeStack(Stack):
                     HAS_RESERVED_CONCURRENCY, self.param(Param.RESERVED_CONCURRENCY), NoValue
                 ),
                 TracingConfig=lambda_.TracingConfig(Mode="Active"),
-                DeadLetterConfig=lambda_.DeadLetterConfig(TargetArn=GetAtt(queue, "Arn")),
+                DeadLetterConfig=(
+                    lambda_.DeadLetterConfig(TargetArn=GetAtt(queue, "Arn")) if queue else NoValue
+                ),
                 KmsKeyArn=key_arn,
-                LoggingConfig=JsonLoggingConfig(LogFormat="JSON", LogGroup=log_group.ref()),
+                LoggingConfig=JsonLoggingConfig(
+                    LogFormat="JSON",
+                    LogGroup=log_group.ref(),
+                    ApplicationLogLevel=FindInMap(
+                        LOG_LEVELS, self.param(Param.LOG_LEVEL), "Application"
+                    ),
+                    SystemLogLevel=SYSTEM_LOG_LEVEL,
+                ),
                 Environment=lambda_.Environment(
                     Variables={
                         **environment,
@@ -177,7 +228,9 @@ class ComputeStack(Stack):
                     }
                 ),
                 Tags=tags(),
-                Metadata=lint_metadata(checkov=_LAMBDA_SKIPS),
+                Metadata=lint_metadata(
+                    checkov=_LAMBDA_SKIPS if queue else {**_LAMBDA_SKIPS, **_SYNCHRONOUS_SKIPS}
+                ),
             )
         )
         return FunctionResources(function=function, queue=queue, log_group=log_group)
@@ -191,21 +244,17 @@ class ComputeStack(Stack):
                 KmsDataKeyReusePeriodSeconds=300,
                 MessageRetentionPeriod=DLQ_RETENTION_SECONDS,
                 Tags=tags(),
-                # A redeploy must not lose undelivered events, and a delete drops them.
-                DeletionPolicy="Retain",
+                # A redeploy must not lose undelivered events, and a delete drops them; a
+                # failed first create rolls it back (it cannot hold anything yet).
+                DeletionPolicy="RetainExceptOnCreate",
                 UpdateReplacePolicy="Retain",
             )
         )
 
     def _role(
-        self,
-        title: str,
-        service: str,
-        grants: list[Statement],
-        queue: sqs.Queue,
-        log_group: logs.LogGroup,
+        self, title: str, service: str, grants: list[Statement], log_group: logs.LogGroup
     ) -> iam.Role:
-        """``grants``, plus what every function needs: its DLQ, the key, its logs, X-Ray."""
+        """``grants``, plus what every function needs: its own logs and X-Ray."""
         return self.template.add_resource(
             iam.Role(
                 f"{title}Role",
@@ -216,8 +265,6 @@ class ComputeStack(Stack):
                         PolicyName=f"{service}-least-privilege",
                         PolicyDocument=policies.document(
                             grants,
-                            policies.send_to_queue(GetAtt(queue, "Arn")),
-                            policies.use_key(self.param(Param.KEY_ARN)),
                             policies.write_own_logs(GetAtt(log_group, "Arn")),
                             policies.xray_write(),
                         ),
@@ -228,7 +275,9 @@ class ComputeStack(Stack):
         )
 
     def _async_invoke_config(self, resources: FunctionResources) -> None:
-        """S3's asynchronous invocations: bounded retries and age, then the DLQ."""
+        """S3's asynchronous invocations: bounded retries and age, then the DLQ, its only
+        failure mechanism: a DLQ message is the event itself, which `make redrive` replays as
+        is (an on-failure destination would wrap it in an invocation record instead)."""
         self.template.add_resource(
             lambda_.EventInvokeConfig(
                 "ValidationAsyncInvokeConfig",
@@ -236,32 +285,16 @@ class ComputeStack(Stack):
                 Qualifier="$LATEST",
                 MaximumRetryAttempts=ASYNC_MAX_RETRIES,
                 MaximumEventAgeInSeconds=ASYNC_MAX_EVENT_AGE_SECONDS,
-                DestinationConfig=lambda_.DestinationConfig(
-                    OnFailure=lambda_.OnFailure(Destination=GetAtt(resources.queue, "Arn"))
-                ),
             )
         )
+        if resources.queue is not None:
+            queue = resources.queue
+            self.output(Output.VALIDATION_DLQ_NAME, GetAtt(queue, "QueueName"), "Validation DLQ")
+            self.output(Output.VALIDATION_DLQ_URL, queue.ref(), "Validation DLQ URL")
 
-    def _outputs(self, resources: FunctionResources, title: str) -> None:
-        names = {
-            "Validation": (
-                Output.VALIDATION_FUNCTION_ARN,
-                Output.VALIDATION_FUNCTION_NAME,
-                Output.VALIDATION_DLQ_NAME,
-                Output.VALIDATION_DLQ_URL,
-                Output.VALIDATION_LOG_GROUP,
-            ),
-            "Transformation": (
-                Output.TRANSFORMATION_FUNCTION_ARN,
-                Output.TRANSFORMATION_FUNCTION_NAME,
-                Output.TRANSFORMATION_DLQ_NAME,
-                Output.TRANSFORMATION_DLQ_URL,
-                Output.TRANSFORMATION_LOG_GROUP,
-            ),
-        }[title]
-        arn, name, dlq_name, dlq_url, log_group = names
+    def _outputs(
+        self, resources: FunctionResources, title: str, arn: str, name: str, log_group: str
+    ) -> None:
         self.output(arn, GetAtt(resources.function, "Arn"), f"{title} function ARN")
         self.output(name, resources.function.ref(), f"{title} function name")
-        self.output(dlq_name, GetAtt(resources.queue, "QueueName"), f"{title} DLQ name")
-        self.output(dlq_url, resources.queue.ref(), f"{title} DLQ URL")
         self.output(log_group, resources.log_group.ref(), f"{title} log group name")

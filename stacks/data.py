@@ -33,6 +33,10 @@ class DataStack(Stack):
                 PointInTimeRecoverySpecification=ddb.PointInTimeRecoverySpecification(
                     PointInTimeRecoveryEnabled=True
                 ),
+                # Deletion protection refuses every DeleteTable, CloudFormation's rollback of a
+                # failed first create included: hence Retain, not RetainExceptOnCreate. Its
+                # name is generated, so a table a failed create leaves behind (empty) never
+                # collides with the retry; `make destroy` says how to remove it.
                 DeletionProtectionEnabled=True,
                 Tags=tags(),
                 DeletionPolicy="Retain",

@@ -53,12 +53,24 @@ class MessagingStack(Stack):
                     Resource=["*"],
                 ),
                 Statement(
-                    # Alarm actions publish to the encrypted topic as the CloudWatch service.
+                    # Alarm actions publish to the encrypted topic as the CloudWatch service,
+                    # for this account's alarms only.
                     Sid="AllowCloudWatchAlarmsToUseTheTopic",
                     Effect=Allow,
                     Principal=Principal("Service", ["cloudwatch.amazonaws.com"]),
                     Action=[kms.Decrypt, kms.Action("GenerateDataKey*")],
                     Resource=["*"],
+                    Condition=Condition(
+                        [
+                            StringEquals("aws:SourceAccount", Sub("${AWS::AccountId}")),
+                            ArnLike(
+                                "aws:SourceArn",
+                                Sub(
+                                    "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*"
+                                ),
+                            ),
+                        ]
+                    ),
                 ),
                 Statement(
                     Sid="AllowStepFunctions",
@@ -101,7 +113,8 @@ class MessagingStack(Stack):
                 KeyPolicy=self._key_policy(),
                 PendingWindowInDays=30,
                 Tags=tags(),
-                DeletionPolicy="Retain",
+                # A failed first create schedules it for deletion; an existing stack keeps it.
+                DeletionPolicy="RetainExceptOnCreate",
                 UpdateReplacePolicy="Retain",
             )
         )

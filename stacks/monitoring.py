@@ -31,10 +31,8 @@ class MonitoringStack(Stack):
             "Validation": self.param(Param.VALIDATION_FUNCTION_NAME),
             "Transformation": self.param(Param.TRANSFORMATION_FUNCTION_NAME),
         }
-        queues = {
-            "Validation": self.param(Param.VALIDATION_DLQ_NAME),
-            "Transformation": self.param(Param.TRANSFORMATION_DLQ_NAME),
-        }
+        # Only the validation function is invoked asynchronously (by S3), so only it has one.
+        queues = {"Validation": self.param(Param.VALIDATION_DLQ_NAME)}
         machine = self.param(Param.STATE_MACHINE_ARN)
         for title, function in functions.items():
             self._error_rate_alarm(title, function)
@@ -114,7 +112,9 @@ class MonitoringStack(Stack):
     def _dashboard(self, functions: dict[str, Any], queues: dict[str, Any], machine: Any) -> None:
         """One dashboard of the pipeline; names enter the body through Sub variables."""
 
-        def widget(title: str, metrics: list[list[Any]], x: int, y: int) -> dict[str, Any]:
+        def widget(
+            title: str, metrics: list[list[Any]], x: int, y: int, stat: str = "Sum"
+        ) -> dict[str, Any]:
             return {
                 "type": "metric",
                 "x": x,
@@ -124,7 +124,7 @@ class MonitoringStack(Stack):
                 "properties": {
                     "title": title,
                     "region": "${AWS::Region}",
-                    "stat": "Sum",
+                    "stat": stat,
                     "period": PERIOD_SECONDS,
                     "view": "timeSeries",
                     "metrics": metrics,
@@ -173,6 +173,7 @@ class MonitoringStack(Stack):
                 ],
                 x=12,
                 y=6,
+                stat="Maximum",  # a depth is a level, not a count: summing samples inflates it
             )
         )
         variables = {f"{t}Function": f for t, f in functions.items()}

@@ -33,8 +33,6 @@ class Output:
     TRANSFORMATION_FUNCTION_NAME: Final = "TransformationFunctionName"
     VALIDATION_DLQ_NAME: Final = "ValidationDeadLetterQueueName"
     VALIDATION_DLQ_URL: Final = "ValidationDeadLetterQueueUrl"
-    TRANSFORMATION_DLQ_NAME: Final = "TransformationDeadLetterQueueName"
-    TRANSFORMATION_DLQ_URL: Final = "TransformationDeadLetterQueueUrl"
     VALIDATION_LOG_GROUP: Final = "ValidationLogGroupName"
     TRANSFORMATION_LOG_GROUP: Final = "TransformationLogGroupName"
     STATE_MACHINE_ARN: Final = "StateMachineArn"

@@ -14,6 +14,12 @@ from stacks.parameters import Param
 from stacks.workflow import definition
 from stacks.workflow.asl import Substitution
 
+# Longest legitimate run: validate, transform and quarantine, each up to four attempts of the
+# functions' longest run (900 s, compute.TIMEOUT_SECONDS) plus the longest retry wait (60 s):
+# 3 x 4 x 960 s = 3.2 h. An execution past this is stuck, and the ExecutionsTimedOut alarm says
+# so; without a timeout a Standard execution would wait up to a year and never time out.
+WORKFLOW_TIMEOUT_SECONDS = 4 * 3600
+
 
 class OrchestrationStack(Stack):
     """The state machine (Standard, X-Ray, encrypted logs) and its exactly-scoped role."""
@@ -41,7 +47,7 @@ class OrchestrationStack(Stack):
                 StateMachineName=name,
                 StateMachineType="STANDARD",
                 RoleArn=GetAtt(role, "Arn"),
-                Definition=definition(),
+                Definition={**definition(), "TimeoutSeconds": WORKFLOW_TIMEOUT_SECONDS},
                 DefinitionSubstitutions={
                     Substitution.VALIDATION_FUNCTION_ARN: validation,
                     Substitution.TRANSFORMATION_FUNCTION_ARN: transformation,

@@ -222,12 +222,6 @@ class Param:
         "an SQS queue name",
         pattern=_QUEUE_NAME,
     )
-    TRANSFORMATION_DLQ_NAME: Final = TemplateParameter(
-        "TransformationDeadLetterQueueName",
-        "Transformation dead-letter queue name",
-        "an SQS queue name",
-        pattern=_QUEUE_NAME,
-    )
     STATE_MACHINE_ARN: Final = _arn("StateMachineArn", "State machine ARN", "a state machine ARN")
 
 

@@ -56,14 +56,34 @@ def service_trust(service: str) -> Policy:
     )
 
 
-def read_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
-    """Read objects (any version) under a prefix; copying from them needs the same."""
+def read_versions(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
+    """Read (or HEAD, or copy from) exact versions of objects under a prefix.
+
+    The data bucket is versioned, so every S3 event names a version and the functions read
+    only that one: s3:GetObjectVersion, never s3:GetObject.
+    """
     return [
         Statement(
             Effect=Allow,
-            Action=[s3.GetObject, s3.GetObjectVersion],
+            Action=[s3.GetObjectVersion],
             Resource=[objects_arn(bucket_name, prefix)],
         )
+    ]
+
+
+def copy_version_tags(bucket_name: AWSHelperFn, source: str, target: str) -> list[Statement]:
+    """Copy an exact version's tags along with it (CopyObject's default COPY directive)."""
+    return [
+        Statement(
+            Effect=Allow,
+            Action=[s3.GetObjectVersionTagging],
+            Resource=[objects_arn(bucket_name, source)],
+        ),
+        Statement(
+            Effect=Allow,
+            Action=[s3.PutObjectTagging],
+            Resource=[objects_arn(bucket_name, target)],
+        ),
     ]
 
 
@@ -85,12 +105,12 @@ def write_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
     ]
 
 
-def delete_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
-    """Delete objects under a prefix: the exact version read, or the key (a delete marker)."""
+def delete_versions(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
+    """Delete exact versions under a prefix (a newer upload of the same key stays)."""
     return [
         Statement(
             Effect=Allow,
-            Action=[s3.DeleteObject, s3.DeleteObjectVersion],
+            Action=[s3.DeleteObjectVersion],
             Resource=[objects_arn(bucket_name, prefix)],
         )
     ]

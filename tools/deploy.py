@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shlex
 import shutil
 import subprocess
 import sys
@@ -129,6 +130,7 @@ def deploy(
     unknown = sorted(set(parameters) - declared)
     if unknown:
         log.info(f"note: the template declares no parameter(s) {unknown}; not passed")
+    clear_failed_first_create(stack_name, region)
     cloudformation_deploy(
         template, stack_name, region, {k: v for k, v in parameters.items() if k in declared}
     )
@@ -138,6 +140,26 @@ def deploy(
     outputs = stack_outputs(stack_name, region)
     log_outputs(stack_name, outputs)
     return outputs
+
+
+def clear_failed_first_create(stack_name: str, region: str) -> None:
+    """Delete a stack whose first create failed, so that the retry can create it anew.
+
+    CloudFormation rolls a failed first create back (its data stores are
+    RetainExceptOnCreate, so nothing is kept but the empty, deletion-protected table, whose
+    generated name cannot collide) and leaves the stack in ROLLBACK_COMPLETE, a state that
+    can only be deleted: `aws cloudformation deploy` would refuse to update it.
+    """
+    cfn = boto3.client("cloudformation", region_name=region)
+    try:
+        status = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]["StackStatus"]
+    except ClientError:
+        return  # no such stack: a first deploy
+    if status != "ROLLBACK_COMPLETE":
+        return
+    log.info(f"{stack_name} is ROLLBACK_COMPLETE (its first create failed): deleting it to retry")
+    run_aws("cloudformation", "delete-stack", "--stack-name", stack_name, "--region", region)
+    run_aws("cloudformation", "wait", "stack-delete-complete", "--stack-name", stack_name, "--region", region)  # fmt: skip
 
 
 def _retained_resources(cfn: Any, stack_name: str) -> list[tuple[str, str, str]]:
@@ -163,15 +185,18 @@ def removal_command(kind: str, physical_id: str, region: str) -> str:
     """The command that deliberately deletes one retained resource."""
     r = f"--region {region}"
     match kind:
-        case "AWS::S3::Bucket":
+        case "AWS::S3::Bucket":  # versioned: every version and delete marker, then the bucket
             return (
-                f'aws s3api delete-objects {r} --bucket {physical_id} --delete "$(aws s3api '
-                f"list-object-versions {r} --bucket {physical_id} --output json --query "
-                "'{Objects: [Versions, DeleteMarkers][][].{Key: Key, VersionId: VersionId}}')\""
-                f"  # repeat while objects remain, then: aws s3api delete-bucket {r} --bucket {physical_id}"
+                f'{shlex.quote(sys.executable)} -c "import boto3; '
+                f"b = boto3.resource('s3', region_name='{region}').Bucket('{physical_id}'); "
+                'b.object_versions.delete(); b.delete()"'
             )
-        case "AWS::DynamoDB::Table":
-            return f"aws dynamodb delete-table {r} --table-name {physical_id}"
+        case "AWS::DynamoDB::Table":  # deletion protection first, or DeleteTable is refused
+            return (
+                f"aws dynamodb update-table {r} --table-name {physical_id} "
+                f"--no-deletion-protection-enabled > /dev/null && "
+                f"aws dynamodb delete-table {r} --table-name {physical_id} > /dev/null"
+            )
         case "AWS::KMS::Key":
             return f"aws kms schedule-key-deletion {r} --key-id {physical_id} --pending-window-in-days 7"
         case "AWS::Logs::LogGroup":

@@ -9,8 +9,12 @@ outcome, prints one line per file and a total, and writes ``out/local/``:
 ``processed/`` and ``failed/`` (mirrored from the bucket), ``metadata.json`` (every DynamoDB
 item) and ``notifications.json`` (every SNS message, captured through an SQS subscription).
 
-Exit status: 0 when every file reached exactly one outcome (a rejected file is an outcome),
-1 when the pipeline itself broke (a file stuck, lost, or in two places).
+Every call a function or the state machine makes is authorized against its role, as on
+AWS; the run prints ``IAM: N allowed, M denied`` and each denial.
+
+Exit status: 0 when every file reached exactly one outcome (a rejected file is an outcome)
+and IAM denied nothing, 1 when the pipeline itself broke (a file stuck, lost, or in two
+places) or a role lacks a permission it needs.
 """
 
 from __future__ import annotations
@@ -231,8 +235,18 @@ def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> i
         time.sleep(0.2)  # let the last SNS -> SQS deliveries land
         write_outputs(out, bucket, table, drain_notifications(queue_url))
         report(results, time.monotonic() - started)
+        denied = report_iam(emulator)
         log.info(f"\nwrote {out.relative_to(REPO) if out.is_relative_to(REPO) else out}/: processed/, failed/, metadata.json, notifications.json")  # fmt: skip
-    return 1 if any(r.problem for r in results.values()) else 0
+    return 1 if denied or any(r.problem for r in results.values()) else 0
+
+
+def report_iam(emulator: Emulator) -> int:
+    """``IAM: N allowed, M denied`` and each denial: a role missing a permission on AWS."""
+    log.info(emulator.iam.summary())
+    denials = emulator.iam.denials()
+    for denial in denials:
+        log.info(f"  IAM DENIED {denial.describe()}")
+    return len(denials)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,13 +20,14 @@ import pytest
 
 from contract.metadata import TERMINAL
 from stacks.names import Output
+from tests.e2e import iam
 from tools import local, pipeline_state
 from tools.emulator import Emulator
 
 E2E = Path(__file__).parent
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Refuse a session that mixes e2e and unit tests: run them as two processes.
 
     The emulator patches moto process-wide and its executions and notifications run on
@@ -39,6 +40,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             f"tests/e2e runs in its own pytest process (`make e2e`); this session also "
             f"collected {len(mixed)} other test(s), e.g. {mixed[0]}: run `make unit` for those"
         )
+    iam.run_accounting_last(items)
+    config.stash[iam.WHOLE_SUITE] = iam.whole_suite(config, items)
 
 
 @dataclass
@@ -102,6 +105,20 @@ def prefix(request: pytest.FixtureRequest) -> str:
     """A unique raw/ folder for the test."""
     name = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:40]
     return f"raw/{name}-{uuid.uuid4().hex[:8]}/"
+
+
+@pytest.fixture(autouse=True)
+def no_iam_denials(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test (and its invariant check): no call was denied by IAM meanwhile."""
+    if "pipeline" not in request.fixturenames:
+        yield
+        return
+    ledger = request.getfixturevalue("pipeline").emulator.iam
+    mark = ledger.mark()
+    yield
+    denials = ledger.denials(since=mark)
+    if denials:
+        pytest.fail(iam.denial_report(denials))
 
 
 @pytest.fixture(autouse=True)

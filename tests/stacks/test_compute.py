@@ -1,5 +1,6 @@
 """The functions: configuration, layer, dead-letter queues, asynchronous invocation."""
 
+import logging
 from typing import Any
 
 import pytest
@@ -50,10 +51,14 @@ def test_function_configuration(compute: dict[str, Any], logical_id: str) -> Non
     assert props["TracingConfig"] == {"Mode": "Active"}
     # /tmp holds the streamed source and the transformed output: the default 512 MB is too small.
     assert props["EphemeralStorage"] == {"Size": 10240}
-    assert props["DeadLetterConfig"] == {
-        "TargetArn": {"Fn::GetAtt": [f"{title}DeadLetterQueue", "Arn"]}
+    assert props["LoggingConfig"] == {
+        "LogFormat": "JSON",
+        "LogGroup": {"Ref": f"{title}LogGroup"},
+        "ApplicationLogLevel": {
+            "Fn::FindInMap": ["LambdaLogLevels", {"Ref": "LogLevel"}, "Application"]
+        },
+        "SystemLogLevel": "INFO",
     }
-    assert props["LoggingConfig"] == {"LogFormat": "JSON", "LogGroup": {"Ref": f"{title}LogGroup"}}
     assert props["ReservedConcurrentExecutions"] == {
         "Fn::If": [
             "HasReservedConcurrency",
@@ -77,11 +82,22 @@ def test_validation_knows_the_workflow_by_its_deterministic_name(compute: dict[s
     assert env["TOPIC_ARN"] == {"Ref": "TopicArn"}
 
 
-def test_each_function_has_its_own_encrypted_dead_letter_queue(compute: dict[str, Any]) -> None:
-    queues = of_type(compute, "AWS::SQS::Queue")
-    assert set(queues) == {"ValidationDeadLetterQueue", "TransformationDeadLetterQueue"}
-    for queue in queues.values():
-        assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+def test_one_failure_mechanism_per_function(compute: dict[str, Any]) -> None:
+    # S3 invokes validation asynchronously: its failed events go to its DLQ, and only there
+    # (no on-failure destination beside it). Step Functions invokes transformation
+    # synchronously: Lambda never sends such an invocation anywhere, so it has no DLQ.
+    (queue,) = of_type(compute, "AWS::SQS::Queue")
+    assert queue == "ValidationDeadLetterQueue"
+    assert compute["Resources"][queue]["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+    functions = compute["Resources"]
+    assert functions["ValidationFunction"]["Properties"]["DeadLetterConfig"] == {
+        "TargetArn": {"Fn::GetAtt": [queue, "Arn"]}
+    }
+    assert functions["TransformationFunction"]["Properties"]["DeadLetterConfig"] == {
+        "Ref": "AWS::NoValue"
+    }
+    (config,) = of_type(compute, "AWS::Lambda::EventInvokeConfig").values()
+    assert "DestinationConfig" not in config["Properties"]
 
 
 def test_asynchronous_s3_invocations_are_bounded_and_end_in_the_dlq(
@@ -93,9 +109,6 @@ def test_asynchronous_s3_invocations_are_bounded_and_end_in_the_dlq(
     assert props["Qualifier"] == "$LATEST"
     assert 0 <= props["MaximumRetryAttempts"] <= 2
     assert props["MaximumEventAgeInSeconds"] <= 6 * 3600
-    assert props["DestinationConfig"]["OnFailure"]["Destination"] == {
-        "Fn::GetAtt": ["ValidationDeadLetterQueue", "Arn"]
-    }
 
 
 def test_layer_is_built_from_the_artifacts_bucket(compute: dict[str, Any]) -> None:
@@ -112,3 +125,30 @@ def test_reserved_concurrency_zero_means_unreserved(compute: dict[str, Any]) -> 
     assert compute["Conditions"]["HasReservedConcurrency"] == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "ReservedConcurrency"}, "0"]}]
     }
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO", "WARNING", "ERROR"])
+@pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
+def test_the_log_level_parameter_is_the_level_the_function_logs_at(
+    compute: dict[str, Any], logical_id: str, level: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the environment Lambda gives the function for LogLevel=<level>: its variables,
+    # and, with the JSON log format, AWS_LAMBDA_LOG_LEVEL from ApplicationLogLevel (INFO
+    # when it is not set), which takes precedence over POWERTOOLS_LOG_LEVEL in Powertools
+    props = compute["Resources"][logical_id]["Properties"]
+    logging_config = props["LoggingConfig"]
+    assert logging_config["LogFormat"] == "JSON"
+    application = logging_config.get("ApplicationLogLevel", "INFO")
+    if isinstance(application, dict):
+        mapping, _, key = application["Fn::FindInMap"]
+        application = compute["Mappings"][mapping][level][key]
+    env = props["Environment"]["Variables"]
+    assert env["POWERTOOLS_LOG_LEVEL"] == {"Ref": "LogLevel"}
+    monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", level)
+    monkeypatch.setenv("AWS_LAMBDA_LOG_LEVEL", application)
+
+    # WHEN Powertools sets up the function's logger, THEN it logs at LogLevel
+    from aws_lambda_powertools import Logger
+
+    logger = Logger(service=f"log-level-{logical_id}-{level}")
+    assert logging.getLevelName(logger.log_level) == level

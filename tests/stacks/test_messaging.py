@@ -45,3 +45,26 @@ def test_email_subscription_is_optional(templates: dict[str, dict[str, Any]]) ->
     assert messaging["Conditions"]["HasNotificationEmail"] == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "NotificationEmail"}, ""]}]
     }
+
+
+def test_every_service_may_use_the_key_only_on_behalf_of_this_account(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    statements = templates["messaging.json"]["Resources"]["Key"]["Properties"]["KeyPolicy"]
+    for statement in statements["Statement"]:
+        if "Service" not in statement["Principal"]:
+            continue  # the account root: IAM policies decide
+        conditions = {
+            k: canonical(v) for c in statement["Condition"].values() for k, v in c.items()
+        }
+        assert conditions.get(
+            "aws:SourceAccount"
+        ) == "${AWS::AccountId}" or ":${AWS::AccountId}:" in conditions.get(
+            "kms:EncryptionContext:aws:logs:arn", ""
+        ), statement["Sid"]
+    (alarms,) = [
+        s for s in statements["Statement"] if s["Sid"] == "AllowCloudWatchAlarmsToUseTheTopic"
+    ]
+    assert canonical(alarms["Condition"]["ArnLike"]["aws:SourceArn"]) == (
+        "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*"
+    )

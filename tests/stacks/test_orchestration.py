@@ -62,3 +62,27 @@ def test_outputs(templates: dict[str, dict[str, Any]]) -> None:
         "StateMachineName": {"Fn::GetAtt": ["StateMachine", "Name"]},
         "StateMachineLogGroupName": {"Ref": "StateMachineLogGroup"},
     }
+
+
+def test_the_workflow_times_out_after_its_longest_legitimate_run(
+    machine: dict[str, Any], templates: dict[str, dict[str, Any]]
+) -> None:
+    # Without TimeoutSeconds a Standard execution runs up to a year: ExecutionsTimedOut
+    # could never fire. The longest legitimate run: each Lambda task's attempts (1 + its
+    # States.ALL retries) at the function timeout plus the longest retry wait.
+    from stacks.compute import TIMEOUT_SECONDS
+    from stacks.workflow.asl import MAX_DELAY_SECONDS, TASK_RETRY_ATTEMPTS
+
+    lambda_tasks = [
+        s
+        for s in machine["Definition"]["States"].values()
+        if "lambda:invoke" in str(s.get("Resource"))
+    ]
+    longest = len(lambda_tasks) * (TASK_RETRY_ATTEMPTS + 1) * (TIMEOUT_SECONDS + MAX_DELAY_SECONDS)
+    timeout = machine["Definition"]["TimeoutSeconds"]
+    assert longest < timeout <= 2 * longest
+    alarms = templates["monitoring.json"]["Resources"]
+    assert (
+        alarms["StateMachineExecutionsTimedOutAlarm"]["Properties"]["MetricName"]
+        == "ExecutionsTimedOut"
+    )

@@ -144,7 +144,6 @@ def test_outputs_are_what_operators_and_the_tools_read(root: dict[str, Any]) -> 
         "ValidationFunctionName": "Compute",
         "TransformationFunctionName": "Compute",
         "ValidationDeadLetterQueueUrl": "Compute",
-        "TransformationDeadLetterQueueUrl": "Compute",
         "ValidationLogGroupName": "Compute",
         "TransformationLogGroupName": "Compute",
         "StateMachineArn": "Orchestration",

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tools import build_layer as layer
+from tools.paths import REPO
 
 
 def _touch(root: Path, relative: str, data: bytes = b"x") -> None:
@@ -60,6 +65,31 @@ def test_the_real_layer_lock_pins_polars_and_powertools() -> None:
 
     assert {"polars", "polars-runtime-32", "aws-lambda-powertools", "aws-xray-sdk"} <= set(pins)
     assert not set(pins) & layer.RUNTIME_PROVIDED
+
+
+_RESOLVE_ZONE = """
+import zoneinfo
+assert zoneinfo.TZPATH == (), zoneinfo.TZPATH  # no system zone files, as on Lambda
+from functions.core.config import CoreConfig
+CoreConfig(source_timezone="Europe/Berlin")
+print(zoneinfo.ZoneInfo("Europe/Berlin").utcoffset(__import__("datetime").datetime(2024, 7, 1)))
+"""
+
+
+def test_the_layer_ships_the_zone_database_the_functions_resolve_zones_from() -> None:
+    # GIVEN the Lambda Python runtime's lack of /usr/share/zoneinfo (PYTHONTZPATH empty)
+    pins = layer.layer_requirements(layer.LAYER_LOCK)
+    assert pins["tzdata"] == importlib.metadata.version("tzdata")  # the venv runs the same
+    # WHEN the functions' configuration resolves a zone, THEN zoneinfo finds it in tzdata
+    run = subprocess.run(
+        [sys.executable, "-c", _RESOLVE_ZONE],
+        env={**os.environ, "PYTHONTZPATH": ""},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (run.returncode, run.stdout.strip()) == (0, "2:00:00"), run.stderr
 
 
 def test_installed_versions_must_match_the_lock(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,24 @@ def test_local_input_keys_mirror_the_folder(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         local.input_files(tmp_path / "missing")
     assert local.main(["--input", str(tmp_path / "missing")]) == 1
+
+
+def test_the_iam_line_and_each_denial_are_printed(caplog: pytest.LogCaptureFixture) -> None:
+    from tools.emulator import Emulator
+    from tools.emulator.iam import Entry
+    from tools.emulator.iam.policy import Decision, Effect
+
+    emulator = Emulator()
+    assert emulator.authorizer is not None
+    denial = Entry("fn", "arn:aws:iam::1:role/r", "arn:aws:sts::1:assumed-role/r/fn", "s3",
+                   "CopyObject", "s3:PutObjectTagging", "arn:aws:s3:::b/failed/x",
+                   Decision(Effect.IMPLICIT_DENY))  # fmt: skip
+    emulator.authorizer.ledger.record(denial)
+    caplog.set_level(logging.INFO, logger=local.__name__)
+
+    assert local.report_iam(emulator) == 1
+
+    assert caplog.messages == [
+        "IAM: 0 allowed, 1 denied",
+        "  IAM DENIED fn: s3 CopyObject -> s3:PutObjectTagging on arn:aws:s3:::b/failed/x (DENIED: implicit-deny)",
+    ]

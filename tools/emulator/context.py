@@ -15,6 +15,7 @@ from typing import Any
 
 from tools.emulator.calls import CallHooks
 from tools.emulator.faults import Faults
+from tools.emulator.iam.authorizer import Authorizer
 from tools.emulator.invocations import InvocationLog
 from tools.emulator.lambda_workers import LambdaRuntimes
 from tools.emulator.patches import Patches
@@ -36,6 +37,8 @@ class Context:
     calls: CallHooks = field(default_factory=CallHooks)
     #: Who signs with which credentials (functions, state machines; else the harness).
     principals: Principals = field(default_factory=Principals)
+    #: Checks every call of a function or state machine against its role (None: IAM off).
+    iam: Authorizer | None = None
     #: How a wait is spent in real time (a test may record the waits instead).
     real_sleep: Callable[[float], None] = time.sleep
 

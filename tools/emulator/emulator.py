@@ -23,6 +23,7 @@ from tools.emulator.calls import CallHooks
 from tools.emulator.context import Context
 from tools.emulator.environment import UNREACHABLE_ENDPOINT, client_environment
 from tools.emulator.faults import Faults
+from tools.emulator.iam import Authorizer, Ledger
 from tools.emulator.invocations import Invocation, InvocationLog
 from tools.emulator.lambda_workers import LambdaRuntimes
 from tools.emulator.patches import Patches
@@ -45,13 +46,20 @@ class Emulator:
     the bridges without a server (the tests of single bridges, under ``mock_aws``).
     """
 
-    def __init__(self, region: str = "us-east-1", time_scale: float = DEFAULT_TIME_SCALE) -> None:
+    def __init__(
+        self,
+        region: str = "us-east-1",
+        time_scale: float = DEFAULT_TIME_SCALE,
+        enforce_iam: bool = True,
+    ) -> None:
         self.region = region
         self.endpoint = UNREACHABLE_ENDPOINT
         self.faults = Faults()
         self.invocation_log = InvocationLog()
         self.principals = Principals()
         self.runtimes = LambdaRuntimes(lambda: self.endpoint, self.principals)
+        #: Functions' and state machines' calls checked against their roles (``iam/``).
+        self.authorizer = Authorizer(self.principals) if enforce_iam else None
         self.patches = Patches()
         #: What the bridges receive: this emulator's patches and state.
         self.context = Context(
@@ -61,6 +69,7 @@ class Emulator:
             self.runtimes,
             time_scale,
             principals=self.principals,
+            iam=self.authorizer,
         )
         self._server: Any = None
         self._saved_env: dict[str, str | None] = {}
@@ -69,6 +78,11 @@ class Emulator:
     def calls(self) -> CallHooks:
         """The hooks every AWS call passes (fault injection, IAM): see ``calls.py``."""
         return self.context.calls
+
+    @property
+    def iam(self) -> Ledger:
+        """Every IAM decision so far (empty when IAM enforcement is off)."""
+        return self.authorizer.ledger if self.authorizer else Ledger()
 
     @property
     def time_scale(self) -> float:

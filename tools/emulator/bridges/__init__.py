@@ -8,11 +8,20 @@ one line in ``ALL``.
 
 from __future__ import annotations
 
-from tools.emulator.bridges import awslambda, cloudformation, kms, requests, s3, stepfunctions
+from tools.emulator.bridges import (
+    awslambda,
+    cloudformation,
+    iam,
+    kms,
+    requests,
+    s3,
+    stepfunctions,
+)
 from tools.emulator.context import Bridge, Context
 
 ALL: tuple[Bridge, ...] = (
     *requests.BRIDGES,
+    *iam.BRIDGES,
     *awslambda.BRIDGES,
     *s3.BRIDGES,
     *cloudformation.BRIDGES,

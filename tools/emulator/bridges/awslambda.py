@@ -1,4 +1,5 @@
-"""Lambda bridges: run the deployed zip, and deliver failed async events to the function's DLQ."""
+"""Lambda bridges: run the deployed zip, and deliver failed async events to the function's DLQ
+as Lambda does (the event as the body, with RequestID, ErrorCode and ErrorMessage)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import time
 import uuid
 from typing import Any
 
+from tools.emulator.calls import AwsError
 from tools.emulator.context import Bridge, Context
+from tools.emulator.iam.requests import send_message_requests
 from tools.emulator.invocations import Invocation
 from tools.emulator.lambda_workers import runtime_error
+from tools.emulator.principals import Kind, Principal
 
 
 def run_deployed_code(ctx: Context) -> None:
@@ -60,32 +64,63 @@ def invoke_async(ctx: Context, account_id: str, region: str, arn: str, event: An
         payload, errored, _ = fn._invoke_lambda(event=json.loads(json.dumps(event)))
         if not errored:
             return
-    send_to_dead_letter_queue(fn, event, payload)
+    send_to_dead_letter_queue(ctx, fn, event, payload)
 
 
-def send_to_dead_letter_queue(fn: Any, event: Any, error_payload: str) -> None:
-    """What Lambda does with an async event that failed every attempt: SQS DLQ, with why."""
+#: How much of the error message Lambda keeps in the DLQ message's ErrorMessage attribute.
+ERROR_MESSAGE_BYTES = 1024
+
+
+def dead_letter_message(event: Any, error_payload: str) -> tuple[str, dict[str, Any]]:
+    """The message Lambda sends to a function's DLQ: the event as its body, and why.
+
+    Attributes (Lambda "Dead-letter queues"): RequestID (String), the failed invocation's
+    request id; ErrorCode (Number), the 3-digit HTTP status of the invocation (200: the
+    function itself failed); ErrorMessage (String), the first 1 KB of the error message.
+    """
+    try:
+        error = json.loads(error_payload)
+    except json.JSONDecodeError:
+        error = {}
+    error = error if isinstance(error, dict) else {}
+    message = str(error.get("errorMessage") or error.get("errorType") or "Unhandled")
+    attributes = {
+        "RequestID": {
+            "DataType": "String",
+            "StringValue": str(error.get("requestId") or uuid.uuid4()),
+        },
+        "ErrorCode": {"DataType": "Number", "StringValue": "200"},
+        "ErrorMessage": {
+            "DataType": "String",
+            "StringValue": message.encode()[:ERROR_MESSAGE_BYTES].decode(errors="ignore"),
+        },
+    }
+    return json.dumps(event), attributes
+
+
+def send_to_dead_letter_queue(ctx: Context, fn: Any, event: Any, error_payload: str) -> None:
+    """What Lambda does with an async event that failed every attempt: the DLQ message.
+
+    Lambda sends it with the function's execution role, so the role needs sqs:SendMessage
+    on the queue (and the key of an encrypted queue); without it the event is lost (AWS
+    counts it in DeadLetterErrors), and the IAM ledger shows the denial.
+    """
     from moto.sqs.models import sqs_backends
 
     target = getattr(fn, "emulator_dead_letter_arn", None)
     if not target:
         return
+    if ctx.iam is not None:
+        caller = Principal(Kind.FUNCTION, str(fn.function_name), str(fn.role))
+        session = ctx.principals.credentials(caller).arn
+        try:
+            ctx.iam.check(caller, session, "sqs", "SendMessage",
+                          lambda: send_message_requests(target))  # fmt: skip
+        except AwsError:
+            return
     _, _, _, region, account, queue = target.split(":", 5)
-    try:
-        error = json.loads(error_payload)
-    except json.JSONDecodeError:
-        error = {}
-    attributes = {
-        "ErrorCode": {"DataType": "String", "StringValue": "200"},
-        "ErrorMessage": {
-            "DataType": "String",
-            "StringValue": str(error.get("errorMessage", ""))[:256] or "error",
-        },
-        "RequestID": {"DataType": "String", "StringValue": str(uuid.uuid4())},
-    }
-    sqs_backends[account][region].send_message(
-        queue, json.dumps(event), message_attributes=attributes
-    )
+    body, attributes = dead_letter_message(event, error_payload)
+    sqs_backends[account][region].send_message(queue, body, message_attributes=attributes)
 
 
 def dead_letter_config(ctx: Context) -> None:

@@ -4,6 +4,7 @@ protection, ``$$`` in ``Fn::Sub`` and literal nulls in templates."""
 from __future__ import annotations
 
 import string
+import threading
 from types import SimpleNamespace
 from typing import Any
 
@@ -148,7 +149,79 @@ def template_nulls(ctx: Context) -> None:
     ctx.patch(parsing, "clean_json", clean_json)
 
 
+#: Set while a failed first create is rolled back (nested stacks' deletes included).
+_ROLLING_BACK_CREATE = threading.local()
+
+
+def retain_except_on_create(ctx: Context) -> None:
+    # Gap 24: moto's stack delete keeps only DeletionPolicy "Retain": a RetainExceptOnCreate
+    # resource (the data bucket, the table) is deleted with the stack. AWS keeps it when an
+    # existing stack is deleted, and deletes it only when rolling back the create that made
+    # it (gap 25). Keep both policies on a delete, unless a failed create is rolled back.
+    from moto.cloudformation.parsing import ResourceMap
+
+    def delete(self: Any) -> None:
+        rolling_back = getattr(_ROLLING_BACK_CREATE, "active", False)
+        kept = {"Retain"} if rolling_back else {"Retain", "RetainExceptOnCreate"}
+        original_json = self._resource_json_map
+        doomed = {k for k, v in original_json.items() if v.get("DeletionPolicy") not in kept}
+        self._resource_json_map = {k: v for k, v in original_json.items() if k in doomed}
+        try:
+            original(self)
+        finally:
+            self._resource_json_map = original_json
+
+    original = ResourceMap.delete
+    ctx.patch(ResourceMap, "delete", delete)
+
+
+def rollback_failed_create(ctx: Context) -> None:
+    # Gap 25: when a resource fails during a stack's first create (CreateStack, a nested
+    # stack, or a CREATE change set from `aws cloudformation deploy`), moto stops with the
+    # error and leaves the stack CREATE_IN_PROGRESS with everything made so far. AWS rolls the
+    # create back: it deletes what it created, except DeletionPolicy Retain, and the stack is
+    # ROLLBACK_COMPLETE (a retry must delete it first). Do that, then let the error through.
+    from moto.cloudformation.models import ChangeSet, Stack
+
+    create_resources, apply = Stack.create_resources, ChangeSet.apply
+
+    def _roll_back(stack: Any, resources: dict[str, Any]) -> None:
+        stack._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason="create failed")
+        resource_map = stack.resource_map
+        resource_map._resource_json_map = resources
+        outer = getattr(_ROLLING_BACK_CREATE, "active", False)
+        _ROLLING_BACK_CREATE.active = True
+        try:
+            resource_map.delete()
+        finally:
+            _ROLLING_BACK_CREATE.active = outer
+        stack.status = "ROLLBACK_COMPLETE"
+        stack._add_stack_event("ROLLBACK_COMPLETE")
+
+    def _create_resources(self: Any) -> None:
+        try:
+            create_resources(self)
+        except Exception:
+            _roll_back(self, self.template_dict.get("Resources", {}))
+            raise
+
+    def _apply(self: Any) -> None:
+        if self.change_set_type != "CREATE":
+            apply(self)
+            return
+        try:
+            apply(self)
+        except Exception:
+            _roll_back(self.stack, self.template_dict.get("Resources", {}))
+            raise
+
+    ctx.patch(Stack, "create_resources", _create_resources)
+    ctx.patch(ChangeSet, "apply", _apply)
+
+
 BRIDGES: tuple[Bridge, ...] = (
+    retain_except_on_create,
+    rollback_failed_create,
     nested_stack_outputs,
     change_set_outputs,
     empty_change_set,

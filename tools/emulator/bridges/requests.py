@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 from tools.emulator.calls import AwsCall, AwsError, as_http_error
 from tools.emulator.context import Bridge, Context
@@ -82,6 +82,9 @@ def _call_of(response: Any, resource: str, principals: Principals) -> AwsCall:
     operation = operation or str(response._get_action())
     headers = {str(k): str(v) for k, v in dict(response.headers).items()}
     body = getattr(response, "raw_body", b"")
+    form = getattr(response, "form_data", None)
+    if not body and form:  # a query-protocol form post: werkzeug consumed the body into it
+        body = urlencode(list(form.items(multi=True)))
     access_key = response.get_access_key() if "Authorization" in headers else ""
     return AwsCall(
         service=str(response.boto3_service_name),

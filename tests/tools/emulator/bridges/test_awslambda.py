@@ -61,13 +61,18 @@ def test_an_injected_fault_fails_the_invocation_without_running_the_code(emu: Em
     ]
 
 
-def _function_with_dead_letter_queue() -> Any:
+def _function_with_dead_letter_queue(grant_send: bool = True) -> Any:
     from moto.awslambda.models import lambda_backends
 
     s3 = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="gap15")
     s3.put_object(Bucket="gap15", Key="fn.zip", Body=fixture_zip())
-    role = boto3.client("iam").create_role(RoleName="r15", AssumeRolePolicyDocument="{}")
+    iam = boto3.client("iam")
+    role = iam.create_role(RoleName="r15", AssumeRolePolicyDocument="{}")
+    if grant_send:
+        statement = {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}
+        document = {"Version": "2012-10-17", "Statement": [statement]}
+        iam.put_role_policy(RoleName="r15", PolicyName="dlq", PolicyDocument=json.dumps(document))
     function = {
         "Type": "AWS::Lambda::Function",
         "Properties": {
@@ -88,15 +93,37 @@ def _function_with_dead_letter_queue() -> Any:
     )
 
 
+def _dead_letters() -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.list_queues()["QueueUrls"][0]
+    found = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"], MaxNumberOfMessages=10)
+    return list(found.get("Messages", []))
+
+
 def test_gap_15_dead_letter_queue_of_a_function_from_a_template(emu: Emulator) -> None:
     with mock_aws():
         config, _ = _function_with_dead_letter_queue()
         assert config is None  # moto forgets DeadLetterConfig
+    error = {"errorMessage": "boom " + "x" * 2000, "errorType": "ValueError", "requestId": "r-1"}
     with emu.bridged(), mock_aws():
         _, fn = _function_with_dead_letter_queue()
-        awslambda.send_to_dead_letter_queue(fn, {"Records": []}, '{"errorMessage": "boom"}')
-        sqs = boto3.client("sqs", region_name=REGION)
-        url = sqs.list_queues()["QueueUrls"][0]
-        (message,) = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"])["Messages"]
+        awslambda.send_to_dead_letter_queue(emu.context, fn, {"Records": []}, json.dumps(error))
+        (message,) = _dead_letters()
+    # What Lambda sends: the event itself as the body, and why in three attributes.
     assert json.loads(message["Body"]) == {"Records": []}
-    assert message["MessageAttributes"]["ErrorMessage"]["StringValue"] == "boom"
+    attributes = message["MessageAttributes"]
+    assert set(attributes) == {"RequestID", "ErrorCode", "ErrorMessage"}
+    assert attributes["RequestID"] == {"DataType": "String", "StringValue": "r-1"}
+    assert attributes["ErrorCode"] == {"DataType": "Number", "StringValue": "200"}
+    kept = attributes["ErrorMessage"]["StringValue"]
+    assert kept.startswith("boom x") and len(kept.encode()) == 1024  # the first 1 KB
+
+
+def test_the_dead_letter_queue_is_written_with_the_function_role(emu: Emulator) -> None:
+    with emu.bridged(), mock_aws():
+        _, fn = _function_with_dead_letter_queue(grant_send=False)
+        awslambda.send_to_dead_letter_queue(emu.context, fn, {"Records": []}, "{}")
+        assert _dead_letters() == []  # lost, as on AWS (DeadLetterErrors)
+    (denial,) = emu.iam.denials()
+    assert (denial.caller, denial.action) == ("f15", "sqs:SendMessage")
+    assert denial.resource.startswith("arn:aws:sqs:us-east-1:123456789012:")

@@ -121,3 +121,62 @@ def test_gap_14_template_keeps_literal_nulls(emu: Emulator) -> None:
             "ResultPath": None,
             "Next": "Q",
         }
+
+
+def _stateful(deletion_policy: str, failing: bool) -> dict[str, Any]:
+    """A bucket with a fixed name, a table and a queue; then (maybe) a resource that fails."""
+    policy = {"DeletionPolicy": deletion_policy, "UpdateReplacePolicy": "Retain"}
+    resources: dict[str, Any] = {
+        "Bucket": {"Type": "AWS::S3::Bucket", **policy, "Properties": {"BucketName": "fixed-data"}},
+        "Table": {"Type": "AWS::DynamoDB::Table", **policy, "DependsOn": "Bucket", "Properties": {
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "k", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}]}},
+        "Queue": {"Type": "AWS::SQS::Queue", **policy, "DependsOn": "Table"},
+    }  # fmt: skip
+    if failing:  # an invalid property value: moto fails creating it
+        resources["Broken"] = {"Type": "AWS::SQS::Queue", "DependsOn": "Queue",
+                               "Properties": {"MessageRetentionPeriod": "not-a-number"}}  # fmt: skip
+    return {"Resources": resources}
+
+
+def _left_behind() -> dict[str, list[str]]:
+    return {
+        "buckets": [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]],
+        "tables": boto3.client("dynamodb", region_name=REGION).list_tables()["TableNames"],
+        "queues": boto3.client("sqs", region_name=REGION).list_queues().get("QueueUrls", []),
+    }
+
+
+def _create(template: dict[str, Any]) -> str:
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    with pytest.raises((ClientError, ValueError)):  # in-process, moto raises the error itself
+        cfn.create_stack(StackName="first", TemplateBody=json.dumps(template))
+    return str(cfn.describe_stacks(StackName="first")["Stacks"][0]["StackStatus"])
+
+
+def test_gap_25_a_failed_first_create_is_rolled_back(emu: Emulator) -> None:
+    with mock_aws():
+        status = _create(_stateful("RetainExceptOnCreate", failing=True))
+        assert status == "CREATE_IN_PROGRESS" and _left_behind()["buckets"] == ["fixed-data"]
+    with emu.bridged(), mock_aws():
+        status = _create(_stateful("RetainExceptOnCreate", failing=True))
+        left = _left_behind()
+
+    assert status == "ROLLBACK_COMPLETE"
+    assert left == {"buckets": [], "tables": [], "queues": []}  # a retry cannot collide
+    with emu.bridged(), mock_aws():  # Retain keeps even what a failed create made, as on AWS
+        _create(_stateful("Retain", failing=True))
+        assert _left_behind()["buckets"] == ["fixed-data"]
+
+
+def test_gap_24_retain_except_on_create_keeps_data_when_a_stack_is_deleted(emu: Emulator) -> None:
+    with mock_aws():
+        create_stack(_stateful("RetainExceptOnCreate", failing=False), "kept")
+        boto3.client("cloudformation", region_name=REGION).delete_stack(StackName="kept")
+        assert _left_behind()["buckets"] == []  # moto deletes it
+    with emu.bridged(), mock_aws():
+        create_stack(_stateful("RetainExceptOnCreate", failing=False), "kept")
+        boto3.client("cloudformation", region_name=REGION).delete_stack(StackName="kept")
+        left = _left_behind()
+    assert left["buckets"] == ["fixed-data"] and len(left["tables"]) == len(left["queues"]) == 1

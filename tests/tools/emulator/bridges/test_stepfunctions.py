@@ -118,6 +118,11 @@ def _integration_callers(emu: Emulator) -> list[tuple[str, str]]:
         AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
+    iam = boto3.client("iam")  # the role may write the table (the emulator enforces IAM)
+    iam.create_role(RoleName="writer-role", AssumeRolePolicyDocument="{}")
+    grant = {"Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "*"}
+    iam.put_role_policy(RoleName="writer-role", PolicyName="p",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [grant]}))  # fmt: skip
     sfn = boto3.client("stepfunctions", region_name=REGION)
     task = {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "End": True,
             "Parameters": {"TableName": "t", "Item": {"k": {"S": "1"}}}}  # fmt: skip
