@@ -64,7 +64,6 @@ class ComputeStack(Stack):
             Param.BUCKET_NAME,
             Param.STATE_MACHINE_NAME,
             Param.KEY_ARN,
-            Param.TOPIC_ARN,
         ):
             self.param(name)
         concurrency = self.param(Param.RESERVED_CONCURRENCY)
@@ -77,10 +76,7 @@ class ComputeStack(Stack):
             handler=VALIDATION_HANDLER,
             code_key=self.param(Param.VALIDATION_CODE_KEY),
             service=VALIDATION_SERVICE,
-            environment={
-                Env.STATE_MACHINE_ARN: state_machine,
-                Env.TOPIC_ARN: self.param(Param.TOPIC_ARN),
-            },
+            environment={Env.STATE_MACHINE_ARN: state_machine},
             grants=[
                 *policies.list_bucket(bucket),
                 *policies.read_objects(bucket, RAW_PREFIX),
@@ -88,7 +84,6 @@ class ComputeStack(Stack):
                 # A retry after an invalid file was moved answers from failed/<path>.error.json.
                 *policies.read_latest_objects(bucket, FAILED_PREFIX),
                 *policies.delete_objects(bucket, RAW_PREFIX),
-                *policies.publish_to_topic(self.param(Param.TOPIC_ARN)),
                 *policies.start_executions(state_machine),
             ],
         )

@@ -96,6 +96,40 @@ def delete_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
     ]
 
 
+def put_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
+    """Create objects under a prefix in single requests (CopyObject, PutObject; no multipart)."""
+    return [
+        Statement(Effect=Allow, Action=[s3.PutObject], Resource=[objects_arn(bucket_name, prefix)])
+    ]
+
+
+def delete_versions(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
+    """Delete exact object versions under a prefix (never add a delete marker)."""
+    return [
+        Statement(
+            Effect=Allow,
+            Action=[s3.DeleteObjectVersion],
+            Resource=[objects_arn(bucket_name, prefix)],
+        )
+    ]
+
+
+def copy_tags(bucket_name: AWSHelperFn, source_prefix: str, dest_prefix: str) -> list[Statement]:
+    """A CopyObject keeps the source version's tags: read them there, write them at the copy."""
+    return [
+        Statement(
+            Effect=Allow,
+            Action=[s3.GetObjectVersionTagging, s3.GetObjectTagging],
+            Resource=[objects_arn(bucket_name, source_prefix)],
+        ),
+        Statement(
+            Effect=Allow,
+            Action=[s3.PutObjectTagging],
+            Resource=[objects_arn(bucket_name, dest_prefix)],
+        ),
+    ]
+
+
 def list_bucket(bucket_name: AWSHelperFn) -> list[Statement]:
     """List the bucket's keys (names only, no content).
 

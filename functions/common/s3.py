@@ -117,10 +117,17 @@ def delete(s3: Any, bucket: str, key: str, version_id: str) -> None:
     s3.delete_object(Bucket=bucket, Key=key, **_version_args(version_id))
 
 
+JSON_CONTENT_TYPE = "application/json"
+
+
+def json_bytes(body: Mapping[str, Any]) -> bytes:
+    """A small JSON document as the pipeline writes it (indented, keys sorted, UTF-8)."""
+    return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True).encode()
+
+
 def put_json(s3: Any, bucket: str, key: str, body: Mapping[str, Any]) -> None:
     """Write a small JSON document."""
-    data = json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True).encode()
-    s3.put_object(Bucket=bucket, Key=key, Body=data, ContentType="application/json")
+    s3.put_object(Bucket=bucket, Key=key, Body=json_bytes(body), ContentType=JSON_CONTENT_TYPE)
 
 
 def get_small_json(s3: Any, bucket: str, key: str, limit: int = MiB) -> Any:
