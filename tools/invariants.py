@@ -262,7 +262,7 @@ def _check_notifications(upload: Upload, status: str, state: State) -> None:
 def _check_order(upload: Upload, status: str, keys: FileKeys, state: State) -> None:
     if state.calls is None or status == Status.SUPERSEDED:
         return
-    place = keys.processed if status == Status.SUCCEEDED else keys.failed
+    place = keys.processed if upload.valid else keys.failed
     written = [
         c.index
         for c in state.calls

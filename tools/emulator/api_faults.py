@@ -42,7 +42,10 @@ class ApiFault:
 
     service: str = ""  # boto3's service name; "" for any
     operation: str = ""  # the API operation ("PutItem", "CopyObject"); "" for any
-    key_contains: str = ""  # a string the request's path or body must contain
+    # A string the request's path or body must contain. The seam has no body for the
+    # query-protocol services (SNS, SQS: moto has parsed their form already): match those
+    # by operation.
+    key_contains: str = ""
     callers: frozenset[Kind] = PIPELINE
     times: int | None = None  # at most this many hits; None for no limit
     probability: float = 1.0

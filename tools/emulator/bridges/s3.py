@@ -152,35 +152,55 @@ def conditional_writes(ctx: Context) -> None:
     # on threads, so two conditional writes of one key can both pass the check. AWS
     # evaluates the condition of PutObject, CopyObject and CompleteMultipartUpload atomically
     # with the write (412 PreconditionFailed for the loser). Serialise every object write
-    # (PUT, POST, DELETE of a key) and check the destination's condition inside.
+    # (PUT, POST, DELETE of a key) from the end of its authorization (so the call seam's
+    # hooks, an injected latency included, run outside) to its answer, and check the
+    # destination's condition inside.
     from moto.s3.responses import S3Response
 
-    lock = threading.RLock()
-    put, post, delete = (
-        S3Response._key_response_put,
-        S3Response._key_response_post,
-        S3Response._key_response_delete,
-    )
+    lock = threading.Lock()
+    local = threading.local()
+    auth = S3Response._authenticate_and_authorize_s3_action
+    originals = {
+        name: getattr(S3Response, name)
+        for name in ("_key_response_put", "_key_response_post", "_key_response_delete")
+    }
 
-    def _put(self: Any, query: dict[str, Any], key_name: str) -> Any:
-        with lock:
-            if "x-amz-copy-source" in self.headers and "partNumber" not in query:
-                _check_destination(self.backend, self.bucket_name, key_name, self.headers)
-            return put(self, query, key_name)
+    def _auth(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = auth(self, *args, **kwargs)
+        pending = getattr(local, "pending", None)
+        if pending is not None and not getattr(local, "held", False):
+            lock.acquire()
+            local.held = True
+            pending()
+        return result
 
-    def _post(self: Any, request: Any, body: bytes, bucket: str, query: dict[str, Any], key: str) -> Any:  # fmt: skip
-        with lock:
-            if query.get("uploadId"):
-                _check_destination(self.backend, bucket, key, self.headers)
-            return post(self, request, body, bucket, query, key)
+    def _serialised(name: str) -> Any:
+        original = originals[name]
 
-    def _delete(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return delete(self, *args, **kwargs)
+        def wrapper(self: Any, *args: Any) -> Any:
+            query, key = args[-2], args[-1]
+            bucket = args[-3] if name != "_key_response_put" else self.bucket_name
 
-    ctx.patch(S3Response, "_key_response_put", _put)
-    ctx.patch(S3Response, "_key_response_post", _post)
-    ctx.patch(S3Response, "_key_response_delete", _delete)
+            def check() -> None:
+                copying = "x-amz-copy-source" in self.headers and "partNumber" not in query
+                completing = name == "_key_response_post" and query.get("uploadId")
+                if copying or completing:
+                    _check_destination(self.backend, bucket, key, self.headers)
+
+            local.pending, local.held = check, False
+            try:
+                return original(self, *args)
+            finally:
+                local.pending = None
+                if local.held:
+                    local.held = False
+                    lock.release()
+
+        return wrapper
+
+    ctx.patch(S3Response, "_authenticate_and_authorize_s3_action", _auth)
+    for name in originals:
+        ctx.patch(S3Response, name, _serialised(name))
 
 
 def key_length_limit(ctx: Context) -> None:
