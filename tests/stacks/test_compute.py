@@ -16,7 +16,7 @@ FUNCTIONS = {
     "ValidationFunction": (
         "functions.validation.handler.lambda_handler",
         "validation",
-        {"STATE_MACHINE_ARN", "TOPIC_ARN"},
+        {"STATE_MACHINE_ARN"},
     ),
     "TransformationFunction": (
         "functions.transformation.handler.lambda_handler",
@@ -74,7 +74,7 @@ def test_validation_knows_the_workflow_by_its_deterministic_name(compute: dict[s
     assert canonical(env["STATE_MACHINE_ARN"]) == (
         "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${StateMachineName}"
     )
-    assert env["TOPIC_ARN"] == {"Ref": "TopicArn"}
+    assert "TOPIC_ARN" not in env  # the workflow notifies, never the function
 
 
 def test_each_function_has_its_own_encrypted_dead_letter_queue(compute: dict[str, Any]) -> None:

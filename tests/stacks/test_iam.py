@@ -47,7 +47,6 @@ EXPECTED: dict[tuple[str, str], set[tuple[str, str]]] = {
         ("s3:PutObject", FAILED),
         ("s3:AbortMultipartUpload", FAILED),
         ("s3:GetObject", FAILED),
-        ("sns:Publish", "${TopicArn}"),
         ("states:StartExecution", STATE_MACHINE),
     },
     ("compute.json", "TransformationRole"): _function_baseline("Transformation")
@@ -62,6 +61,18 @@ EXPECTED: dict[tuple[str, str], set[tuple[str, str]]] = {
         ("dynamodb:PutItem", "${TableArn}"),
         ("dynamodb:UpdateItem", "${TableArn}"),
         ("sns:Publish", "${TopicArn}"),
+        # Quarantine through S3 integrations: read the raw/ version and its tags, write the
+        # copy (tags kept) and the report, HEAD the holder (404, not 403: ListBucket), delete
+        # exactly the raw/ version.
+        ("s3:ListBucket", BUCKET),
+        ("s3:GetObject", RAW),
+        ("s3:GetObjectVersion", RAW),
+        ("s3:GetObjectVersionTagging", RAW),
+        ("s3:GetObjectTagging", RAW),
+        ("s3:PutObject", FAILED),
+        ("s3:PutObjectTagging", FAILED),
+        ("s3:GetObject", FAILED),
+        ("s3:DeleteObjectVersion", RAW),
         ("kms:Decrypt", "${KeyArn}"),
         ("kms:GenerateDataKey", "${KeyArn}"),
         ("logs:CreateLogDelivery", "*"),

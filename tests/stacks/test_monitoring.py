@@ -22,6 +22,7 @@ def test_the_expected_alarms_exist(alarms: dict[str, dict[str, Any]]) -> None:
         "TransformationDeadLetterQueueAlarm",
         "StateMachineExecutionsFailedAlarm",
         "StateMachineExecutionsTimedOutAlarm",
+        "BookkeepingFailedAlarm",
     }
 
 
