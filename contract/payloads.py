@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from urllib.parse import quote
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
+from urllib.parse import quote
 
 from contract.keys import FileKeys
 from contract.ordering import rank
@@ -188,6 +188,13 @@ class ValidateResult(_Payload):
     #: An invalid file that was not filed: a newer upload of the key already holds failed/.
     superseded: bool = False
 
+    @classmethod
+    def of(cls, valid: bool, counts: Mapping[str, int], **fields: Any) -> ValidateResult:
+        """A result from the three row counts (``rows_total``, ``rows_valid``, ``rows_rejected``)."""
+        return cls(
+            valid, counts["rows_total"], counts["rows_valid"], counts["rows_rejected"], **fields
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class TransformResult(_Payload):
@@ -199,6 +206,19 @@ class TransformResult(_Payload):
     rows_rejected: int
     #: Not written: processed/ already holds the output of a newer upload of the key.
     superseded: bool = False
+
+    @classmethod
+    def of(
+        cls, output_key: str, counts: Mapping[str, int], *, superseded: bool = False
+    ) -> TransformResult:
+        """A result from the three row counts (``rows_total``, ``rows_valid``, ``rows_rejected``)."""
+        return cls(
+            output_key,
+            counts["rows_total"],
+            counts["rows_valid"],
+            counts["rows_rejected"],
+            superseded,
+        )
 
 
 def action_of(event: Mapping[str, Any]) -> Action | None:

@@ -49,16 +49,28 @@ def body(rng: random.Random, valid: bool) -> bytes:
     for n in range(rng.randint(1, 20)):
         amount = f"{rng.randint(-9999, 99999)}.{rng.randint(0, 99):02d}"
         day = rng.randint(1, 28)
-        stamp = rng.choice([f"2024-11-{day:02d}T08:{n % 60:02d}:00Z", f"2024-11-{day:02d}", f"17304{rng.randint(10000, 99999)}"])  # fmt: skip
+        stamp = rng.choice(
+            [
+                f"2024-11-{day:02d}T08:{n % 60:02d}:00Z",
+                f"2024-11-{day:02d}",
+                f"17304{rng.randint(10000, 99999)}",
+            ]
+        )
         rows.append(f"T{n},C{rng.randint(1, 50)},{amount},{stamp}")
     if not valid:
         rows[rng.randrange(len(rows))] = "TX,CX,1.00,2024-02-30T08:00:00Z"
     return ("\n".join([HEADER, *rows]) + "\n").encode()
 
 
-def plan(seed: int, files: int, prefix: str = "chaos/", invalid_share: float = 0.2, reupload_share: float = 0.3) -> list[tuple[str, bytes]]:  # fmt: skip
+def plan(
+    seed: int,
+    files: int,
+    prefix: str = "chaos/",
+    invalid_share: float = 0.2,
+    reupload_share: float = 0.3,
+) -> list[tuple[str, bytes]]:
     """(key, body) of every upload, in upload order: new keys and re-uploads of earlier ones."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded test data, not cryptography
     uploads: list[tuple[str, bytes]] = []
     keys: list[str] = []
     for n in range(files):
@@ -104,7 +116,9 @@ def report(verdicts: list[invariants.Verdict], elapsed: float, fired: int) -> in
     """One line per upload, a total line; the exit status."""
     for v in verdicts:
         detail = f"  {v.detail}" if v.category != invariants.OK else ""
-        log.info(f"{v.category:<12} {v.status:<11} {v.upload.key.removeprefix(RAW_PREFIX)} {v.upload.version_id[:8]}{detail}")  # fmt: skip
+        log.info(
+            f"{v.category:<12} {v.status:<11} {v.upload.key.removeprefix(RAW_PREFIX)} {v.upload.version_id[:8]}{detail}"
+        )
     counts = invariants.summary(verdicts)
     statuses: dict[str, int] = {}
     for v in verdicts:
@@ -126,22 +140,31 @@ def run(seed: int, files: int, rate: float, timeout: float) -> int:
     started = time.monotonic()
     uploads = plan(seed, files)
     with Emulator() as emulator:
-        outputs = local.deploy_pipeline(emulator.region, BUILD_DIR / "chaos", started, real_layer=False)  # fmt: skip
+        outputs = local.deploy_pipeline(
+            emulator.region, BUILD_DIR / "chaos", started, real_layer=False
+        )
         bucket, table = outputs[Output.BUCKET_NAME], outputs[Output.TABLE_NAME]
         queue_url = pipeline_state.subscribe_capture_queue(outputs[Output.TOPIC_ARN])
         calls = CallLog(emulator.calls)
         faults = ApiFaults(emulator.calls, seed=seed)
         inject_faults(faults, rate)
-        log.info(f"[{time.monotonic() - started:5.1f}s] uploading {files} files, fault rate {rate:g}, seed {seed}")  # fmt: skip
+        log.info(
+            f"[{time.monotonic() - started:5.1f}s] uploading {files} files, fault rate {rate:g}, seed {seed}"
+        )
         with ThreadPoolExecutor(max_workers=4) as pool:
             done = list(pool.map(lambda kv: upload(bucket, *kv), uploads))
         arns = [_execution_arn(outputs, u) for u in done]
         statuses = pipeline_state.wait_for_executions(arns, timeout)
-        log.info(f"[{time.monotonic() - started:5.1f}s] executions ended: {_tally(statuses.values())}")  # fmt: skip
+        log.info(
+            f"[{time.monotonic() - started:5.1f}s] executions ended: {_tally(statuses.values())}"
+        )
         faults.clear()
         time.sleep(0.5)  # the last SNS -> SQS deliveries
         known = sequencers(emulator)
-        checked = [invariants.Upload(u.key, u.version_id, known.get(u.version_id, ""), u.body) for u in done]  # fmt: skip
+        checked = [
+            invariants.Upload(u.key, u.version_id, known.get(u.version_id, ""), u.body)
+            for u in done
+        ]
         state = invariants.read_state(
             bucket,
             pipeline_state.metadata_items(table),
@@ -153,7 +176,9 @@ def run(seed: int, files: int, rate: float, timeout: float) -> int:
         status = report(verdicts, time.monotonic() - started, len(faults.fired))
         for v in verdicts:
             if v.category != invariants.OK:
-                log.info(f"  {v.upload.key} {v.upload.version_id[:8]}: {explain(_execution_arn(outputs, v.upload))}")  # fmt: skip
+                log.info(
+                    f"  {v.upload.key} {v.upload.version_id[:8]}: {explain(_execution_arn(outputs, v.upload))}"
+                )
         return status
 
 
@@ -172,9 +197,11 @@ def explain(arn: str) -> str:
         described = sfn.describe_execution(executionArn=arn)
     except sfn.exceptions.ExecutionDoesNotExist:
         return "no execution (the S3 event did not start one)"
-    events = sfn.get_execution_history(executionArn=arn, reverseOrder=True, maxResults=200)["events"]  # fmt: skip
+    events = sfn.get_execution_history(executionArn=arn, reverseOrder=True, maxResults=200)[
+        "events"
+    ]
     failures = [
-        f"{e['taskFailedEventDetails'].get('resource')}: {e['taskFailedEventDetails'].get('error')} {str(e['taskFailedEventDetails'].get('cause', ''))[:120]}"  # fmt: skip
+        f"{e['taskFailedEventDetails'].get('resource')}: {e['taskFailedEventDetails'].get('error')} {str(e['taskFailedEventDetails'].get('cause', ''))[:120]}"
         for e in events
         if "taskFailedEventDetails" in e
     ][:3]
@@ -194,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--fault-rate", type=float, default=0.1)
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for executions")  # fmt: skip
+    parser.add_argument(
+        "--timeout", type=float, default=900.0, help="seconds to wait for executions"
+    )
     args = parser.parse_args(argv)
     return run(args.seed, args.files, args.fault_rate, args.timeout)
 
@@ -202,4 +231,3 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     show_output(quiet=["tools.deploy", "tools.package"])
     sys.exit(main())
-

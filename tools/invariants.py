@@ -128,7 +128,9 @@ def read_state(
                 continue
             objects[place] = {"body": got["Body"].read(), "metadata": got.get("Metadata", {})}
         listed = s3.list_object_versions(Bucket=bucket, Prefix=key)
-        if any(v["Key"] == key for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])):
+        if any(
+            v["Key"] == key for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])
+        ):
             raw_left.add(key)
     by_key: dict[str, list[dict[str, Any]]] = {}
     for item in items:
@@ -173,7 +175,9 @@ def _check_one(upload: Upload, siblings: list[Upload], state: State, verdict: Ve
     """Every promise for one upload; each broken one is added to ``verdict.problems``."""
     want = expected(upload.body)
     keys = FileKeys.of(upload.key)
-    items = [i for i in state.items.get(upload.key, []) if i.get(Attr.VERSION_ID) == upload.version_id]  # fmt: skip
+    items = [
+        i for i in state.items.get(upload.key, []) if i.get(Attr.VERSION_ID) == upload.version_id
+    ]
     status = str(items[0].get(Attr.STATUS)) if len(items) == 1 else ""
     verdict.status = status or f"{len(items)} items"
     newest = _newest(siblings, upload.valid)
@@ -188,7 +192,9 @@ def _check_one(upload: Upload, siblings: list[Upload], state: State, verdict: Ve
 
     steps = [
         outcome,
-        lambda: _require(upload.key not in state.raw_versions, "raw", "a version is left under raw/"),  # fmt: skip
+        lambda: _require(
+            upload.key not in state.raw_versions, "raw", "a version is left under raw/"
+        ),
         lambda: _check_place(upload, want, keys, state) if newest is upload else None,
         lambda: _check_item(upload, want, items[0], keys) if len(items) == 1 else None,
         lambda: _check_notifications(upload, status, state),
@@ -206,9 +212,17 @@ def _check_place(upload: Upload, want: Expected, keys: FileKeys, state: State) -
     held = state.objects.get(place)
     _require(held is not None, "outcome", f"{place} is missing")
     assert held is not None
-    _require(held["metadata"].get(VERSION_METADATA) == upload.version_id, "outcome", f"{place} holds another upload")  # fmt: skip
+    _require(
+        held["metadata"].get(VERSION_METADATA) == upload.version_id,
+        "outcome",
+        f"{place} holds another upload",
+    )
     content = want.output if upload.valid else upload.body
-    _require(held["body"] == content, "content", f"{place} is not {'the transform' if upload.valid else 'the original'} of this upload")  # fmt: skip
+    _require(
+        held["body"] == content,
+        "content",
+        f"{place} is not {'the transform' if upload.valid else 'the original'} of this upload",
+    )
     other = keys.failed if upload.valid else keys.processed
     if other in state.objects:
         holder = state.objects[other]["metadata"].get(VERSION_METADATA)
@@ -232,13 +246,17 @@ def _check_item(upload: Upload, want: Expected, item: Mapping[str, Any], keys: F
         _require(bool(item.get(attr)), "record", f"item has no {attr}")
     _require(item.get(Attr.SEQUENCER) == upload.sequencer, "record", "item sequencer differs")
     etag = hashlib.md5(upload.body, usedforsecurity=False).hexdigest()
-    _require(item.get(Attr.ETAG) == etag, "record", f"item etag {item.get(Attr.ETAG)} is not {etag}")
+    _require(
+        item.get(Attr.ETAG) == etag, "record", f"item etag {item.get(Attr.ETAG)} is not {etag}"
+    )
     status = item.get(Attr.STATUS)
     figures = (want.rows_total, want.rows_valid, want.rows_rejected)
     counted = tuple(item.get(a) for a in (Attr.ROWS_TOTAL, Attr.ROWS_VALID, Attr.ROWS_REJECTED))
     if status == Status.SUCCEEDED:
         _require(counted == figures, "record", f"counts {counted}, expected {figures}")
-        _require(item.get(Attr.OUTPUT_KEY) == keys.processed, "record", "output_key is not processed/")  # fmt: skip
+        _require(
+            item.get(Attr.OUTPUT_KEY) == keys.processed, "record", "output_key is not processed/"
+        )
         _require(Attr.ERROR_MESSAGE not in item, "record", "a success with an error message")
     if status == Status.FAILED:
         _require(bool(item.get(Attr.ERROR_MESSAGE)), "record", "a failure without error_message")
@@ -280,7 +298,11 @@ def _check_order(upload: Upload, status: str, keys: FileKeys, state: State) -> N
         and c.query.get("versionId") == [upload.version_id]
     ]
     _require(bool(deleted), "order", "the raw/ version was never deleted by the pipeline")
-    _require(bool(written) and min(written) < min(deleted), "order", f"raw/ deleted before {place} was written")  # fmt: skip
+    _require(
+        bool(written) and min(written) < min(deleted),
+        "order",
+        f"raw/ deleted before {place} was written",
+    )
 
 
 def _is_path_of(path: str, key: str) -> bool:

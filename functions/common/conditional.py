@@ -85,7 +85,9 @@ def write_if_newest(s3: Any, bucket: str, key: str, upload: Upload, write: Write
     for _ in range(MAX_ROUNDS):
         current = holder(s3, bucket, key)
         if current is not None:
-            same_version = bool(upload.version_id) and current.upload.version_id == upload.version_id
+            same_version = (
+                bool(upload.version_id) and current.upload.version_id == upload.version_id
+            )
             if same_version or current.upload == upload:
                 return Written.ALREADY
             if current.upload.rank >= upload.rank:  # newer, or as new but another version
@@ -153,7 +155,11 @@ def copy_version(
     s3: Any, bucket: str, source_key: str, version_id: str, size: int, key: str, content_type: str
 ) -> Write:
     """A Write that copies one object version server-side (bytes and tags unchanged)."""
-    source = {"Bucket": bucket, "Key": source_key, **({"VersionId": version_id} if version_id else {})}
+    source = {
+        "Bucket": bucket,
+        "Key": source_key,
+        **({"VersionId": version_id} if version_id else {}),
+    }
 
     def write(conditions: dict[str, str], metadata: dict[str, str]) -> None:
         args = {"ContentType": content_type, "Metadata": metadata}

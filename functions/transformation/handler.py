@@ -103,11 +103,11 @@ def transform(req: TaskRequest, settings: TransformationSettings) -> TransformRe
     if written is conditional.Written.SUPERSEDED:
         metrics.add_metric(name="FilesSuperseded", unit=MetricUnit.Count, value=1)
         logger.info("superseded: processed/ holds a newer upload's output", extra=counts)
-        return TransformResult(output_key="", **counts, superseded=True)
+        return TransformResult.of("", counts, superseded=True)
     metrics.add_metric(name="FilesTransformed", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RowsProcessed", unit=MetricUnit.Count, value=counts["rows_valid"])
     logger.info("file transformed", extra={"output_key": req.keys.processed, **counts})
-    return TransformResult(output_key=req.keys.processed, **counts)
+    return TransformResult.of(req.keys.processed, counts)
 
 
 def _upload(req: TaskRequest) -> conditional.Upload:
@@ -121,10 +121,12 @@ def _already_processed(s3_client: Any, req: TaskRequest) -> TransformResult:
         logger.info("already transformed; returning the recorded outcome")
         figures = current.metadata
         counts = {name: int(figures.get(name.replace("_", "-"), 0)) for name in _COUNTS}
-        return TransformResult(output_key=req.keys.processed, **counts)
+        return TransformResult.of(req.keys.processed, counts)
     if current is not None and current.upload.rank > req.rank:
         logger.info("already superseded: processed/ holds a newer upload's output")
-        return TransformResult(output_key="", rows_total=0, rows_valid=0, rows_rejected=0, superseded=True)  # fmt: skip
+        return TransformResult(
+            output_key="", rows_total=0, rows_valid=0, rows_rejected=0, superseded=True
+        )
     raise SourceMissingError(
         f"s3://{req.bucket}/{req.key} (version {req.version_id or 'latest'}) no longer exists "
         f"and {req.keys.processed} does not hold its output"

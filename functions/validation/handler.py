@@ -142,7 +142,7 @@ def validate(req: TaskRequest, settings: ValidationSettings) -> ValidateResult:
     metrics.add_metric(name="FilesValidated", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RowsValid", unit=MetricUnit.Count, value=outcome.rows_valid)
     logger.info("file valid", extra=_counts(outcome))
-    return ValidateResult(valid=True, **_counts(outcome), error="", outcome_key=outcome_key)
+    return ValidateResult.of(True, _counts(outcome), error="", outcome_key=outcome_key)
 
 
 def _upload(req: TaskRequest) -> conditional.Upload:
@@ -190,11 +190,15 @@ def _fail_file(s3_client: Any, req: TaskRequest, outcome: Outcome, size: int) ->
     with tracer.provider.in_subsegment("## s3.delete_raw"):
         s3.delete(s3_client, req.bucket, req.key, req.version_id)
     superseded = moved is conditional.Written.SUPERSEDED
-    metrics.add_metric(name="FilesSuperseded" if superseded else "FilesInvalid", unit=MetricUnit.Count, value=1)  # fmt: skip
-    logger.warning("file invalid", extra={"error": error, "superseded": superseded, **_counts(outcome)})  # fmt: skip
-    return ValidateResult(
-        valid=False,
-        **_counts(outcome),
+    metrics.add_metric(
+        name="FilesSuperseded" if superseded else "FilesInvalid", unit=MetricUnit.Count, value=1
+    )
+    logger.warning(
+        "file invalid", extra={"error": error, "superseded": superseded, **_counts(outcome)}
+    )
+    return ValidateResult.of(
+        False,
+        _counts(outcome),
         error=error,
         outcome_key="" if superseded else req.keys.failed,
         superseded=superseded,
@@ -210,7 +214,7 @@ def _already_failed(s3_client: Any, req: TaskRequest) -> ValidateResult:
             name: int(report.get(name, 0)) for name in ("rows_total", "rows_valid", "rows_rejected")
         }
         error = str(report.get("error", ""))
-        return ValidateResult(valid=False, **counts, error=error, outcome_key=req.keys.failed)
+        return ValidateResult.of(False, counts, error=error, outcome_key=req.keys.failed)
     current = conditional.holder(s3_client, req.bucket, req.keys.failed)
     if current is not None and current.upload.rank > req.rank:
         logger.info("file already superseded: failed/ holds a newer upload")

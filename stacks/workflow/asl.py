@@ -41,6 +41,7 @@ def s3_sdk(api: str) -> Sub:
     """The Step Functions AWS SDK integration of one S3 API action (e.g. ``copyObject``)."""
     return Sub("arn:${AWS::Partition}:states:::aws-sdk:s3:" + api)
 
+
 # Context object paths.
 EXECUTION_ID = "$$.Execution.Id"
 EXECUTION_START = "$$.Execution.StartTime"

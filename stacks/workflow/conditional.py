@@ -38,7 +38,10 @@ WriteParameters = Callable[[dict[str, str]], dict[str, Any]]
 
 def metadata() -> dict[str, str]:
     """The user metadata that records which upload an object came from."""
-    return {f"{RANK_METADATA}.$": from_input("rank"), f"{VERSION_METADATA}.$": from_input("version_id")}  # fmt: skip
+    return {
+        f"{RANK_METADATA}.$": from_input("rank"),
+        f"{VERSION_METADATA}.$": from_input("version_id"),
+    }
 
 
 def _s3_retry() -> list[dict[str, Any]]:
@@ -84,7 +87,9 @@ def write_if_newest(
     failure = [{"ErrorEquals": ["States.ALL"], "ResultPath": S3_ERROR, "Next": failed}]
 
     def writing(conditions: dict[str, str]) -> State:
-        gone = [{"ErrorEquals": [NO_SUCH_KEY], "ResultPath": S3_ERROR, "Next": source_gone or failed}]  # fmt: skip
+        gone = [
+            {"ErrorEquals": [NO_SUCH_KEY], "ResultPath": S3_ERROR, "Next": source_gone or failed}
+        ]
         lost_it = [{"ErrorEquals": [S3_EXCEPTION], "ResultPath": S3_ERROR, "Next": lost}]
         return {**_task(api, parameters(conditions), done), "Catch": gone + lost_it + failure}
 
@@ -98,7 +103,10 @@ def write_if_newest(
                 "version.$": f"$.Metadata.{VERSION_METADATA}",
             },
             "ResultPath": HOLDER,
-            "Catch": [{"ErrorEquals": [NO_SUCH_KEY], "ResultPath": S3_ERROR, "Next": new}, *failure],  # fmt: skip
+            "Catch": [
+                {"ErrorEquals": [NO_SUCH_KEY], "ResultPath": S3_ERROR, "Next": new},
+                *failure,
+            ],
         },
         newer: {
             "Type": "Choice",
@@ -106,11 +114,18 @@ def write_if_newest(
                 {
                     "And": [
                         {"Not": {"Variable": from_input("version_id"), "StringEquals": ""}},
-                        {"Variable": f"{HOLDER}.version", "StringEqualsPath": from_input("version_id")},  # fmt: skip
+                        {
+                            "Variable": f"{HOLDER}.version",
+                            "StringEqualsPath": from_input("version_id"),
+                        },
                     ],
                     "Next": done,
                 },
-                {"Variable": f"{HOLDER}.rank", "StringGreaterThanEqualsPath": from_input("rank"), "Next": superseded},  # fmt: skip
+                {
+                    "Variable": f"{HOLDER}.rank",
+                    "StringGreaterThanEqualsPath": from_input("rank"),
+                    "Next": superseded,
+                },
             ],
             "Default": overwrite,
         },

@@ -192,7 +192,7 @@ def _quarantine_failed() -> State:
         "Type": "Pass",
         "Comment": "S3 kept failing: the file stays under raw/; record and notify anyway",
         "Parameters": {
-            "error_message.$": f"States.Format('{{}} (not moved to failed/: {{}})', {MESSAGE}, {conditional.S3_ERROR}.Cause)",  # fmt: skip
+            "error_message.$": f"States.Format('{{}} (not moved to failed/: {{}})', {MESSAGE}, {conditional.S3_ERROR}.Cause)",
         },
         "ResultPath": FAILURE,
         "Next": RECORD_FAILURE,

@@ -111,7 +111,9 @@ def _validate() -> State:
 
 
 def _is_true(path: str) -> dict[str, Any]:
-    return {"And": [{"Variable": path, "IsBoolean": True}, {"Variable": path, "BooleanEquals": True}]}  # fmt: skip
+    return {
+        "And": [{"Variable": path, "IsBoolean": True}, {"Variable": path, "BooleanEquals": True}]
+    }
 
 
 def _is_valid() -> State:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from contract.keys import MAX_KEY_BYTES, RAW_PREFIX, SHORTENED_MARK, FileKeys, fit, triggers_pipeline
+from contract.keys import (
+    MAX_KEY_BYTES,
+    RAW_PREFIX,
+    SHORTENED_MARK,
+    FileKeys,
+    fit,
+    triggers_pipeline,
+)
 
 
 def test_keys_map_raw_to_every_outcome() -> None:

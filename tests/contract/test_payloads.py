@@ -19,7 +19,13 @@ from contract.payloads import (
     subject,
 )
 
-EVENT = {"bucket": "b", "key": "raw/x.csv", "version_id": "v1", "sequencer": "0A1B", "execution_arn": "arn:x"}  # fmt: skip
+EVENT = {
+    "bucket": "b",
+    "key": "raw/x.csv",
+    "version_id": "v1",
+    "sequencer": "0A1B",
+    "execution_arn": "arn:x",
+}
 
 
 def test_field_path_names_a_real_field_only() -> None:
@@ -46,7 +52,10 @@ def test_payloads_serialise_enums_as_their_values() -> None:
 def test_execution_input_derives_what_the_workflow_cannot_compute() -> None:
     given = ExecutionInput.of("b", "raw/a b/é.csv", "v+1", "e", "0a1b")
     assert given.rank == "0A1B" + "0" * 60
-    assert (given.failed_key, given.error_report_key) == ("failed/a b/é.csv", "failed/a b/é.csv.error.json")  # fmt: skip
+    assert (given.failed_key, given.error_report_key) == (
+        "failed/a b/é.csv",
+        "failed/a b/é.csv.error.json",
+    )
     # CopySource as AWS wants it: the key URL-encoded ("/" kept), the version as a query.
     assert given.copy_source == "b/raw/a%20b/%C3%A9.csv?versionId=v%2B1"
     assert given.subject == "CSV ETL failure: raw/a b/?.csv"

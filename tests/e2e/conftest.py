@@ -64,7 +64,9 @@ class Pipeline:
     def table(self) -> str:
         return self.outputs[Output.TABLE_NAME]
 
-    def upload(self, key: str, body: bytes, *, quarantined: bool = False, waived: tuple[str, ...] = ()) -> str:  # fmt: skip
+    def upload(
+        self, key: str, body: bytes, *, quarantined: bool = False, waived: tuple[str, ...] = ()
+    ) -> str:
         """Put an object under raw/ (the notification starts the pipeline); remember the version.
 
         ``quarantined``: the test makes a valid file fail on purpose; ``waived``: verdict
@@ -72,7 +74,9 @@ class Pipeline:
         """
         response = boto3.client("s3").put_object(Bucket=self.bucket, Key=key, Body=body)
         self.uploads.append(
-            invariants.Upload(key, response.get("VersionId", ""), "", body, quarantined, frozenset(waived))  # fmt: skip
+            invariants.Upload(
+                key, response.get("VersionId", ""), "", body, quarantined, frozenset(waived)
+            )
         )
         return key
 
@@ -113,7 +117,9 @@ class Pipeline:
         """The S3 sequencer of every version the validation function was notified of."""
         found: dict[str, str] = {}
         for invocation in self.emulator.invocations("validation"):
-            for record in invocation.event.get("Records", []) if isinstance(invocation.event, dict) else []:  # fmt: skip
+            for record in (
+                invocation.event.get("Records", []) if isinstance(invocation.event, dict) else []
+            ):
                 obj = record.get("s3", {}).get("object", {})
                 if obj.get("versionId"):
                     found[obj["versionId"]] = obj.get("sequencer", "")
@@ -143,7 +149,9 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         # The layer is never executed on the emulator: the placeholder keeps 46 MB out of memory.
         outputs = local.deploy_pipeline(emulator.region, build_dir, real_layer=False)
         queue_url = pipeline_state.subscribe_capture_queue(outputs[Output.TOPIC_ARN])
-        yield Pipeline(emulator, outputs, queue_url, ApiFaults(emulator.calls), CallLog(emulator.calls))  # fmt: skip
+        yield Pipeline(
+            emulator, outputs, queue_url, ApiFaults(emulator.calls), CallLog(emulator.calls)
+        )
 
 
 @pytest.fixture
@@ -167,7 +175,11 @@ def invariant(request: pytest.FixtureRequest) -> Iterator[None]:
     if not pipe.uploads:
         return
     pipe.finish()
-    broken = [f"{v.upload.key} ({v.upload.version_id}): {v.category}: {v.detail}" for v in pipe.verdicts() if v.category != invariants.OK]  # fmt: skip
+    broken = [
+        f"{v.upload.key} ({v.upload.version_id}): {v.category}: {v.detail}"
+        for v in pipe.verdicts()
+        if v.category != invariants.OK
+    ]
     assert broken == [], broken
 
 

@@ -42,7 +42,12 @@ def test_older_upload_finishing_last_is_superseded_not_written(
     # The first upload's output write waits 3 s: the second upload overtakes it meanwhile, so
     # the first one's If-None-Match loses, it reads the holder again and finds it newer.
     slow = pipeline.api_faults.inject(
-        service="s3", operation="PutObject", key_contains=processed, times=1, latency=3.0, only_latency=True  # fmt: skip
+        service="s3",
+        operation="PutObject",
+        key_contains=processed,
+        times=1,
+        latency=3.0,
+        only_latency=True,
     )
     pipeline.upload(key, OLD)
     _wait_for(lambda: slow.hits == 1)

@@ -7,14 +7,27 @@ from typing import Any
 
 from tests.stacks.helpers import canonical
 
-MAIN_PATH_TASKS = {"RecordStart", "Validate", "Transform", "RecordSuccess", "RecordInvalid",
-                   "RecordSuperseded", "NotifyInvalid"}  # fmt: skip
+MAIN_PATH_TASKS = {
+    "RecordStart",
+    "Validate",
+    "Transform",
+    "RecordSuccess",
+    "RecordInvalid",
+    "RecordSuperseded",
+    "NotifyInvalid",
+}
 FAILURE_PATH_TASKS = {
-    *(f"{write}{step}" for write in ("QuarantineFile", "QuarantineReport")
-      for step in ("Holder", "New", "Overwrite")),
-    "QuarantineDeleteRaw", "SupersededDeleteRaw", "RecordFailure", "RecordSupersededFailure",
+    *(
+        f"{write}{step}"
+        for write in ("QuarantineFile", "QuarantineReport")
+        for step in ("Holder", "New", "Overwrite")
+    ),
+    "QuarantineDeleteRaw",
+    "SupersededDeleteRaw",
+    "RecordFailure",
+    "RecordSupersededFailure",
     "Notify",
-}  # fmt: skip
+}
 LAMBDA_TRANSIENT_ERRORS = [
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",

@@ -36,11 +36,21 @@ def _item(upload: Upload, status: str, **extra: Any) -> dict[str, Any]:
 
 
 def _succeeded(upload: Upload) -> dict[str, Any]:
-    return _item(upload, "SUCCEEDED", rows_total=1, rows_valid=1, rows_rejected=0, output_key="processed/x.csv")  # fmt: skip
+    return _item(
+        upload,
+        "SUCCEEDED",
+        rows_total=1,
+        rows_valid=1,
+        rows_rejected=0,
+        output_key="processed/x.csv",
+    )
 
 
 def _object(upload: Upload, body: bytes) -> dict[str, Any]:
-    return {"body": body, "metadata": {"rank": rank(upload.sequencer), "sourceversion": upload.version_id}}  # fmt: skip
+    return {
+        "body": body,
+        "metadata": {"rank": rank(upload.sequencer), "sourceversion": upload.version_id},
+    }
 
 
 def _calls(*entries: tuple[str, str, str]) -> list[LoggedCall]:
@@ -49,7 +59,9 @@ def _calls(*entries: tuple[str, str, str]) -> list[LoggedCall]:
     for n, (operation, key, version) in enumerate(entries):
         headers = {"X-Amz-Meta-Sourceversion": version} if operation != "DeleteObject" else {}
         query = {"versionId": [version]} if operation == "DeleteObject" else {}
-        calls.append(LoggedCall(n, Kind.FUNCTION, "s3", operation, f"/b/{key}", query, headers, 200))
+        calls.append(
+            LoggedCall(n, Kind.FUNCTION, "s3", operation, f"/b/{key}", query, headers, 200)
+        )
     return calls
 
 
@@ -63,7 +75,11 @@ def _overwrite_state(processed_by: Upload, old_status: str = "SUPERSEDED") -> St
         raw_versions=set(),
         items={KEY: [_item(OLD, old_status), _succeeded(NEW)]},
         notifications=[],
-        calls=_calls(("PutObject", "processed/x.csv", "v2"), ("DeleteObject", KEY, "v2"), ("DeleteObject", KEY, "v1")),  # fmt: skip
+        calls=_calls(
+            ("PutObject", "processed/x.csv", "v2"),
+            ("DeleteObject", KEY, "v2"),
+            ("DeleteObject", KEY, "v1"),
+        ),
     )
 
 
@@ -96,15 +112,32 @@ def test_an_etag_recorded_as_version_id_is_caught() -> None:
     assert invariants.check([NEW], state)[0].category == "outcome"  # no item for this version
 
 
-@pytest.mark.parametrize(("messages", "category"), [(0, "notification"), (1, "ok"), (2, "notification")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("messages", "category"), [(0, "notification"), (1, "ok"), (2, "notification")]
+)
 def test_a_failed_upload_has_exactly_one_notification(messages: int, category: str) -> None:
     bad = Upload(KEY, "v3", "00C0", INVALID)
     report = json.dumps({"file": KEY, "version_id": "v3", "error": "bad date"}).encode()
     notice = {"message": {"file": KEY, "version_id": "v3"}}
     state = State(
-        objects={"failed/x.csv": _object(bad, INVALID), "failed/x.csv.error.json": _object(bad, report)},  # fmt: skip
+        objects={
+            "failed/x.csv": _object(bad, INVALID),
+            "failed/x.csv.error.json": _object(bad, report),
+        },
         raw_versions=set(),
-        items={KEY: [_item(bad, "FAILED", error_message="bad date", output_key="failed/x.csv", rows_total=1, rows_valid=0, rows_rejected=1)]},  # fmt: skip
+        items={
+            KEY: [
+                _item(
+                    bad,
+                    "FAILED",
+                    error_message="bad date",
+                    output_key="failed/x.csv",
+                    rows_total=1,
+                    rows_valid=0,
+                    rows_rejected=1,
+                )
+            ]
+        },
         notifications=[notice] * messages,
         calls=_calls(("CopyObject", "failed/x.csv", "v3"), ("DeleteObject", KEY, "v3")),
     )

@@ -90,7 +90,7 @@ class ApiFaults:
     _lost: threading.local = field(default_factory=threading.local)
 
     def __post_init__(self) -> None:
-        self.rng = random.Random(self.seed)
+        self.rng = random.Random(self.seed)  # noqa: S311 - fault dice, not cryptography
         self.calls.before.append(self._before)
         self.calls.after.append(self._after)
 
@@ -109,7 +109,7 @@ class ApiFaults:
     def reseed(self, seed: int) -> None:
         """Restart the dice from ``seed``."""
         with self._lock:
-            self.seed, self.rng = seed, random.Random(seed)
+            self.seed, self.rng = seed, random.Random(seed)  # noqa: S311 - fault dice
 
     def _pick(self, call: AwsCall) -> ApiFault | None:
         with self._lock:

@@ -128,7 +128,11 @@ def error_body(service: str, error: AwsError) -> tuple[dict[str, str], str]:
     request_id = {"x-amzn-RequestId": str(uuid.uuid4()), "x-amz-request-id": str(uuid.uuid4())}
     if kind in {"json", "rest-json"}:
         body = json.dumps({"__type": error.code, "message": error.message})
-        return {"Content-Type": "application/json", "X-Amzn-ErrorType": error.code, **request_id}, body  # fmt: skip
+        return {
+            "Content-Type": "application/json",
+            "X-Amzn-ErrorType": error.code,
+            **request_id,
+        }, body
     if kind == "rest-xml":
         body = f"<Error><Code>{error.code}</Code><Message>{_xml(error.message)}</Message></Error>"
         return {"Content-Type": "application/xml", **request_id}, body

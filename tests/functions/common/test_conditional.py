@@ -68,7 +68,9 @@ def test_a_large_copy_goes_in_parts_under_the_condition(
     monkeypatch.setattr(conditional, "COPY_PART_BYTES", 5 * 1024 * 1024)
     data = b"y" * (6 * 1024 * 1024)
     version = aws.put("raw/x.csv", data)["version_id"]
-    copy = conditional.copy_version(aws.s3, aws.bucket, "raw/x.csv", version, len(data), "failed/x.csv", "text/csv")  # fmt: skip
+    copy = conditional.copy_version(
+        aws.s3, aws.bucket, "raw/x.csv", version, len(data), "failed/x.csv", "text/csv"
+    )
 
     assert write_if_newest(aws.s3, aws.bucket, "failed/x.csv", OLD, copy) is Written.WRITTEN
     assert aws.get("failed/x.csv") == data
@@ -76,12 +78,16 @@ def test_a_large_copy_goes_in_parts_under_the_condition(
     assert head["ETag"].strip('"').endswith("-2") and head["Metadata"]["sourceversion"] == "v1"
 
 
-def test_a_large_file_is_uploaded_in_parts(aws: Aws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_large_file_is_uploaded_in_parts(
+    aws: Aws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(conditional, "SINGLE_REQUEST_BYTES", 1)
     monkeypatch.setattr(conditional, "PART_BYTES", 5 * 1024 * 1024)
     source = tmp_path / "out.csv"
     source.write_bytes(b"z" * (5 * 1024 * 1024 + 10))
-    upload = conditional.upload_file(aws.s3, source, aws.bucket, KEY, "text/csv", {"rows-total": "1"})  # fmt: skip
+    upload = conditional.upload_file(
+        aws.s3, source, aws.bucket, KEY, "text/csv", {"rows-total": "1"}
+    )
 
     assert write_if_newest(aws.s3, aws.bucket, KEY, OLD, upload) is Written.WRITTEN
     head = aws.s3.head_object(Bucket=aws.bucket, Key=KEY)

@@ -150,7 +150,12 @@ def test_an_older_upload_never_overwrites_a_newer_output(
     aws: Aws, context: FakeLambdaContext
 ) -> None:
     # GIVEN processed/ holds the output of a newer upload of the key
-    aws.s3.put_object(Bucket=aws.bucket, Key=OUTPUT, Body=b"newer", Metadata={"rank": rank("00B0"), "sourceversion": "v2"})  # fmt: skip
+    aws.s3.put_object(
+        Bucket=aws.bucket,
+        Key=OUTPUT,
+        Body=b"newer",
+        Metadata={"rank": rank("00B0"), "sourceversion": "v2"},
+    )
     event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV), sequencer="00A0")
 
     # WHEN the older upload's Transform runs
@@ -165,7 +170,12 @@ def test_an_older_upload_never_overwrites_a_newer_output(
 
 
 def test_a_newer_upload_replaces_an_older_output(aws: Aws, context: FakeLambdaContext) -> None:
-    aws.s3.put_object(Bucket=aws.bucket, Key=OUTPUT, Body=b"older", Metadata={"rank": rank("00A0"), "sourceversion": "v1"})  # fmt: skip
+    aws.s3.put_object(
+        Bucket=aws.bucket,
+        Key=OUTPUT,
+        Body=b"older",
+        Metadata={"rank": rank("00A0"), "sourceversion": "v1"},
+    )
     event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV), sequencer="00B0")
 
     result = lambda_handler(event, context)

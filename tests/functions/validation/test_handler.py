@@ -73,9 +73,12 @@ def test_s3_event_starts_one_execution_named_deterministically(
     assert expected_name.startswith("2026_transactions-")
     description = aws.sfn.describe_execution(executionArn=execution["executionArn"])
     given = json.loads(description["input"])
-    assert given == ExecutionInput.of(
-        aws.bucket, KEY, uploaded["version_id"], uploaded["etag"], "0055AED6DCD90281E5"
-    ).to_dict()
+    assert (
+        given
+        == ExecutionInput.of(
+            aws.bucket, KEY, uploaded["version_id"], uploaded["etag"], "0055AED6DCD90281E5"
+        ).to_dict()
+    )
     assert given["sequencer"] == "0055AED6DCD90281E5"  # from the S3 event record
 
 
@@ -220,7 +223,9 @@ def test_validate_does_not_mistake_a_quarantine_report_for_its_outcome(
     # GIVEN the workflow quarantined the object after a failed validation attempt
     uploaded = aws.put(KEY, VALID_CSV)
     report = {"file": KEY, "version_id": uploaded["version_id"], "outcome": "quarantined"}
-    aws.s3.put_object(Bucket=aws.bucket, Key=f"failed/{KEY[4:]}.error.json", Body=json.dumps(report))  # fmt: skip
+    aws.s3.put_object(
+        Bucket=aws.bucket, Key=f"failed/{KEY[4:]}.error.json", Body=json.dumps(report)
+    )
     aws.s3.delete_object(Bucket=aws.bucket, Key=KEY, VersionId=uploaded["version_id"])
 
     # WHEN a late Validate retry arrives THEN it does not report a validation outcome
@@ -231,7 +236,10 @@ def test_validate_does_not_mistake_a_quarantine_report_for_its_outcome(
 def _failed_held_by(aws: Aws, sequencer: str, version: str = "other") -> None:
     """failed/<path> and its report as an upload with ``sequencer`` left them."""
     metadata = {"rank": rank(sequencer), "sourceversion": version}
-    for key, body in (("failed/2026/transactions.csv", b"newer"), ("failed/2026/transactions.csv.error.json", b"{}")):  # fmt: skip
+    for key, body in (
+        ("failed/2026/transactions.csv", b"newer"),
+        ("failed/2026/transactions.csv.error.json", b"{}"),
+    ):
         aws.s3.put_object(Bucket=aws.bucket, Key=key, Body=body, Metadata=metadata)
 
 

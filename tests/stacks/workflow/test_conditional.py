@@ -9,7 +9,9 @@ def _states() -> dict[str, dict[str, Any]]:
     def put(conditions: dict[str, str]) -> dict[str, Any]:
         return {"Key.$": "$.k", **conditions}
 
-    return write_if_newest("W", "$.k", ("putObject", put), done="D", superseded="S", failed="F", source_gone="G")  # fmt: skip
+    return write_if_newest(
+        "W", "$.k", ("putObject", put), done="D", superseded="S", failed="F", source_gone="G"
+    )
 
 
 def test_the_holder_is_read_from_the_objects_metadata() -> None:
@@ -38,7 +40,11 @@ def test_a_lost_condition_reads_the_holder_again_anything_else_fails() -> None:
     states = _states()
     for write in ("WNew", "WOverwrite"):
         catches = {c["ErrorEquals"][0]: c["Next"] for c in states[write]["Catch"]}
-        assert catches == {"S3.NoSuchKeyException": "G", "S3.S3Exception": "WLost", "States.ALL": "F"}  # fmt: skip
+        assert catches == {
+            "S3.NoSuchKeyException": "G",
+            "S3.S3Exception": "WLost",
+            "States.ALL": "F",
+        }
     (lost,) = states["WLost"]["Choices"]
     assert [r["StringMatches"] for r in lost["Or"]] == ["*Status Code: 412*", "*Status Code: 409*"]
     assert lost["Next"] == "WHolder" and states["WLost"]["Default"] == "F"

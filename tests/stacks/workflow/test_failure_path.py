@@ -17,7 +17,9 @@ def test_the_failure_is_described_once_for_the_record_the_report_and_the_notice(
     assert (describe["ResultPath"], describe["Next"]) == ("$.failure", "QuarantineFileHolder")
 
 
-def test_quarantine_uses_s3_integrations_never_a_function(states: dict[str, dict[str, Any]]) -> None:
+def test_quarantine_uses_s3_integrations_never_a_function(
+    states: dict[str, dict[str, Any]],
+) -> None:
     quarantine = [n for n in states if n.startswith(("Quarantine", "Superseded"))]
     for name in quarantine:
         resource = canonical(states[name].get("Resource", ""))
@@ -33,7 +35,9 @@ def test_quarantine_uses_s3_integrations_never_a_function(states: dict[str, dict
     assert delete == {"Bucket.$": "$.bucket", "Key.$": "$.key", "VersionId.$": "$.version_id"}
 
 
-def test_the_original_goes_only_after_both_outcome_objects(states: dict[str, dict[str, Any]]) -> None:
+def test_the_original_goes_only_after_both_outcome_objects(
+    states: dict[str, dict[str, Any]],
+) -> None:
     for written in ("QuarantineFileNew", "QuarantineFileOverwrite"):
         assert states[written]["Next"] == "QuarantineReportHolder"
     for written in ("QuarantineReportNew", "QuarantineReportOverwrite"):
@@ -68,11 +72,17 @@ def test_notification_carries_the_upload_stage_and_error(states: dict[str, dict[
     }
     # A notification that cannot be sent is bookkeeping: remembered, the path goes on.
     assert notify["Catch"] == [
-        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.bookkeeping_error", "Next": "FinishFailure"}
+        {
+            "ErrorEquals": ["States.ALL"],
+            "ResultPath": "$.bookkeeping_error",
+            "Next": "FinishFailure",
+        }
     ]
 
 
-def test_failed_holding_a_newer_upload_supersedes_this_one(states: dict[str, dict[str, Any]]) -> None:
+def test_failed_holding_a_newer_upload_supersedes_this_one(
+    states: dict[str, dict[str, Any]],
+) -> None:
     newer = states["QuarantineFileNewer"]["Choices"][1]
     assert newer == {
         "Variable": "$.holder.rank",

@@ -81,9 +81,17 @@ def test_a_function_error_enters_the_failure_path_through_the_tasks_marker(
     states: dict[str, dict[str, Any]], task: str, stage: str
 ) -> None:
     (catch,) = states[task]["Catch"]
-    assert catch == {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": f"{task}Failed"}
+    assert catch == {
+        "ErrorEquals": ["States.ALL"],
+        "ResultPath": "$.error",
+        "Next": f"{task}Failed",
+    }
     marker = states[f"{task}Failed"]
-    assert (marker["Type"], marker["Result"], marker["ResultPath"]) == ("Pass", stage, "$.failed_stage")
+    assert (marker["Type"], marker["Result"], marker["ResultPath"]) == (
+        "Pass",
+        stage,
+        "$.failed_stage",
+    )
     assert marker["Next"] == "DescribeFailure"
 
 
@@ -104,4 +112,8 @@ def test_every_outcome_fails_as_bookkeeping_when_a_record_or_notice_is_missing(
 ) -> None:
     for finish in ("FinishSucceeded", "FinishRejected", "FinishSuperseded", "FinishFailure"):
         (choice,) = states[finish]["Choices"]
-        assert choice == {"Variable": "$.bookkeeping_error", "IsPresent": True, "Next": "BookkeepingFailed"}  # fmt: skip
+        assert choice == {
+            "Variable": "$.bookkeeping_error",
+            "IsPresent": True,
+            "Next": "BookkeepingFailed",
+        }

@@ -33,7 +33,14 @@ def test_a_rule_refuses_only_the_pipelines_matching_calls(emu: Emulator) -> None
         harness, function = _client(emu, "s3", None), _client(emu, "s3", FUNCTION)
         harness.create_bucket(Bucket="apifaults")  # type: ignore[attr-defined]
         # A code botocore does not retry, so the one refusal reaches the caller.
-        rule = faults.inject(service="s3", operation="PutObject", key_contains="raw/", times=1, error="InvalidRequest", status=400)  # fmt: skip
+        rule = faults.inject(
+            service="s3",
+            operation="PutObject",
+            key_contains="raw/",
+            times=1,
+            error="InvalidRequest",
+            status=400,
+        )
 
         harness.put_object(Bucket="apifaults", Key="raw/a", Body=b"")  # type: ignore[attr-defined]
         function.put_object(Bucket="apifaults", Key="other/a", Body=b"")  # type: ignore[attr-defined]

@@ -139,8 +139,12 @@ def _check_destination(backend: Any, bucket: str, key: str, headers: Any) -> Non
     current = backend.get_object(bucket, key)
     etag = current.etag.strip('"') if current is not None else None
     if if_match and etag != if_match.strip('"'):
-        raise _precondition_failed("If-Match") if current else as_http_error(
-            "s3", AwsError("NoSuchKey", "The specified key does not exist.", 404)
+        raise (
+            _precondition_failed("If-Match")
+            if current
+            else as_http_error(
+                "s3", AwsError("NoSuchKey", "The specified key does not exist.", 404)
+            )
         )
     if if_none_match == "*" and current is not None:
         raise _precondition_failed("If-None-Match")
@@ -219,7 +223,9 @@ def key_length_limit(ctx: Context) -> None:
         _check(key_name)
         return put(self, query, key_name)
 
-    def _post(self: Any, request: Any, body: bytes, bucket: str, query: dict[str, Any], key: str) -> Any:  # fmt: skip
+    def _post(
+        self: Any, request: Any, body: bytes, bucket: str, query: dict[str, Any], key: str
+    ) -> Any:
         _check(key)
         return post(self, request, body, bucket, query, key)
 
@@ -250,14 +256,16 @@ def sdk_integration(ctx: Context) -> None:
         name = type(ex).__name__
         modelled = "NoSuchKey" if status == 404 else (name if name != "ClientError" else "S3")
         error = f"S3.{modelled.removesuffix('Exception')}Exception"
-        cause = event.event_details["taskFailedEventDetails"]["cause"]
+        details: Any = event.event_details
+        cause = str(details["taskFailedEventDetails"]["cause"])
         return self._get_task_failure_event(env=env, error=error, cause=_service_s3(cause))
 
     def _eval(self: Any, *args: Any, normalised_parameters: dict[str, Any], **kwargs: Any) -> Any:
         source = normalised_parameters.get("CopySource")
         if self._get_boto_service_name() == "s3" and isinstance(source, str):
             normalised_parameters = {**normalised_parameters, "CopySource": unquote(source)}
-        return evaluate(self, *args, normalised_parameters=normalised_parameters, **kwargs)
+        call: Any = evaluate
+        return call(self, *args, normalised_parameters=normalised_parameters, **kwargs)
 
     ctx.patch(cls, "_from_error", _from_error)
     ctx.patch(cls, "_eval_service_task", _eval)

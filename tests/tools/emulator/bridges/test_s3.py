@@ -161,7 +161,9 @@ def _conditional_copy_and_complete() -> tuple[str, str]:
         lambda: s3.copy_object(Bucket="gap17", Key="dest", CopySource="gap17/src", IfNoneMatch="*")
     )
     upload = s3.create_multipart_upload(Bucket="gap17", Key="dest")["UploadId"]
-    etag = s3.upload_part(Bucket="gap17", Key="dest", UploadId=upload, PartNumber=1, Body=b"p")["ETag"]  # fmt: skip
+    etag = s3.upload_part(Bucket="gap17", Key="dest", UploadId=upload, PartNumber=1, Body=b"p")[
+        "ETag"
+    ]
     complete = _refused(
         lambda: s3.complete_multipart_upload(
             Bucket="gap17",
@@ -198,7 +200,9 @@ def _racing_creates(slow: Any) -> list[str]:
         threads = [
             threading.Thread(
                 target=lambda: results.append(
-                    _refused(lambda: s3.put_object(Bucket="gap17", Key="new", Body=b"x", IfNoneMatch="*"))  # fmt: skip
+                    _refused(
+                        lambda: s3.put_object(Bucket="gap17", Key="new", Body=b"x", IfNoneMatch="*")
+                    )
                 )
             )
             for _ in range(2)
@@ -252,7 +256,11 @@ def _sdk_head_error_and_copy() -> tuple[str, bytes]:
             "Copy": {
                 "Type": "Task",
                 "Resource": "arn:aws:states:::aws-sdk:s3:copyObject",
-                "Parameters": {"Bucket": "gap19", "Key": "copy", "CopySource": "gap19/raw/a%20b.csv"},
+                "Parameters": {
+                    "Bucket": "gap19",
+                    "Key": "copy",
+                    "CopySource": "gap19/raw/a%20b.csv",
+                },
                 "ResultPath": None,
                 "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": None, "Next": "Done"}],
                 "Next": "Done",
