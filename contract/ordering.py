@@ -1,4 +1,4 @@
-"""Which of two uploads of one key is newer: the S3 event ``sequencer`` (docs/pipeline.md §2).
+"""Which of two uploads of one key is newer: the S3 event ``sequencer`` (docs/pipeline.md §7).
 
 S3 gives every object-created event a ``sequencer``, a hexadecimal string that orders the
 events of one key (never across keys). AWS documents the comparison: the sequencers can have

@@ -7,7 +7,7 @@ the key still holds exactly that object (``If-Match: <its ETag>``, or ``If-None-
 when the key is absent). S3 evaluates the condition atomically with the write, so of two
 attempts racing for one key the older can never overwrite the newer: it loses the condition
 (412 Precondition Failed, or 409 ConditionalRequestConflict for a concurrent write), reads
-the holder again and finds it newer (docs/pipeline.md §2).
+the holder again and finds it newer (docs/pipeline.md §7).
 """
 
 from __future__ import annotations
