@@ -15,6 +15,7 @@ import pytest
 
 from contract.keys import MAX_KEY_BYTES, SHORTENED_MARK, FileKeys
 from tests.e2e.conftest import Pipeline, csv_bytes
+from tools import chaos
 
 pytestmark = pytest.mark.e2e
 
@@ -162,3 +163,20 @@ def test_longest_legal_key_gets_a_legal_report_key(pipeline: Pipeline, prefix: s
 def test_emulator_refuses_a_key_over_1024_bytes_as_s3_does(pipeline: Pipeline) -> None:
     with pytest.raises(boto3.client("s3").exceptions.ClientError, match="KeyTooLongError"):
         boto3.client("s3").put_object(Bucket=pipeline.bucket, Key="raw/" + "x" * 1021, Body=b"")
+
+
+def test_chaos_smoke_every_upload_reaches_its_one_correct_outcome(
+    pipeline: Pipeline, prefix: str
+) -> None:
+    # GIVEN 24 uploads (new keys, re-uploads with other content, valid and invalid) while 10 %
+    # of the pipeline's AWS calls fail transiently (the checker judges each one afterwards)
+    pipeline.api_faults.reseed(2)
+    chaos.inject_faults(pipeline.api_faults, 0.1)
+    fired = len(pipeline.api_faults.fired)
+    for key, body in chaos.plan(2, 24, prefix=prefix.removeprefix("raw/")):
+        pipeline.upload(key, body)
+
+    statuses = pipeline.finish(timeout=120)
+
+    assert set(statuses.values()) == {"SUCCEEDED"}
+    assert len(pipeline.api_faults.fired) > fired  # faults really hit the pipeline
