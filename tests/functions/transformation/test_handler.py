@@ -222,3 +222,19 @@ def test_settings_are_read_once_per_invocation(
     lambda_handler(load_event("transform.json", aws, **aws.put(KEY, VALID_CSV)), context)
 
     assert len(reads) == 1
+
+
+def test_the_original_is_deleted_only_after_the_output_is_written(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    from functions.common.clients import client
+
+    calls: list[str] = []
+    events = client("s3").meta.events
+    events.register("before-call.s3", lambda model, **_: calls.append(model.name), unique_id="order")
+    try:
+        lambda_handler(load_event("transform.json", aws, **aws.put(KEY, VALID_CSV)), context)
+    finally:
+        events.unregister("before-call.s3", unique_id="order")
+
+    assert calls.index("PutObject") < calls.index("DeleteObject")
