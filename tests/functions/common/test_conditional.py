@@ -68,6 +68,7 @@ def test_a_large_copy_goes_in_parts_under_the_condition(
     monkeypatch.setattr(conditional, "COPY_PART_BYTES", 5 * 1024 * 1024)
     data = b"y" * (6 * 1024 * 1024)
     version = aws.put("raw/x.csv", data)["version_id"]
+    aws.put("raw/x.csv", b"a newer upload")  # the copy takes the exact version
     copy = conditional.copy_version(
         aws.s3, aws.bucket, "raw/x.csv", version, len(data), "failed/x.csv", "text/csv"
     )

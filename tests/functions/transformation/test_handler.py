@@ -231,7 +231,9 @@ def test_the_original_is_deleted_only_after_the_output_is_written(
 
     calls: list[str] = []
     events = client("s3").meta.events
-    events.register("before-call.s3", lambda model, **_: calls.append(model.name), unique_id="order")
+    events.register(
+        "before-call.s3", lambda model, **_: calls.append(model.name), unique_id="order"
+    )
     try:
         lambda_handler(load_event("transform.json", aws, **aws.put(KEY, VALID_CSV)), context)
     finally:
