@@ -94,14 +94,14 @@ def write_if_newest(
         return {**_task(api, parameters(conditions), done), "Catch": gone + lost_it + failure}
 
     head = _task("headObject", {"Bucket.$": from_input("bucket"), "Key.$": key_path}, newer)
+    rank, version = f"{HOLDER}.metadata.{RANK_METADATA}", f"{HOLDER}.metadata.{VERSION_METADATA}"
     return {
         holder: {
             **head,
-            "ResultSelector": {
-                "etag.$": "$.ETag",
-                "rank.$": f"$.Metadata.{RANK_METADATA}",
-                "version.$": f"$.Metadata.{VERSION_METADATA}",
-            },
+            # The whole metadata map: an object without our keys (written before this rule)
+            # must not fail the path (a missing JSONPath is an uncatchable States.Runtime);
+            # the Choice treats it as the oldest holder.
+            "ResultSelector": {"etag.$": "$.ETag", "metadata.$": "$.Metadata"},
             "ResultPath": HOLDER,
             "Catch": [
                 {"ErrorEquals": [NO_SUCH_KEY], "ResultPath": S3_ERROR, "Next": new},
@@ -114,16 +114,16 @@ def write_if_newest(
                 {
                     "And": [
                         {"Not": {"Variable": from_input("version_id"), "StringEquals": ""}},
-                        {
-                            "Variable": f"{HOLDER}.version",
-                            "StringEqualsPath": from_input("version_id"),
-                        },
+                        {"Variable": version, "IsPresent": True},
+                        {"Variable": version, "StringEqualsPath": from_input("version_id")},
                     ],
                     "Next": done,
                 },
                 {
-                    "Variable": f"{HOLDER}.rank",
-                    "StringGreaterThanEqualsPath": from_input("rank"),
+                    "And": [
+                        {"Variable": rank, "IsPresent": True},
+                        {"Variable": rank, "StringGreaterThanEqualsPath": from_input("rank")},
+                    ],
                     "Next": superseded,
                 },
             ],

@@ -15,12 +15,16 @@ def _states() -> dict[str, dict[str, Any]]:
 
 
 def test_the_holder_is_read_from_the_objects_metadata() -> None:
-    holder = _states()["WHolder"]
-    assert holder["ResultSelector"] == {
-        "etag.$": "$.ETag",
-        "rank.$": "$.Metadata.rank",
-        "version.$": "$.Metadata.sourceversion",
-    }
+    states = _states()
+    holder = states["WHolder"]
+    assert holder["ResultSelector"] == {"etag.$": "$.ETag", "metadata.$": "$.Metadata"}
+    # A holder without our metadata (written before the rule) is the oldest, never a crash.
+    this_upload, newer = states["WNewer"]["Choices"]
+    assert {"Variable": "$.holder.metadata.sourceversion", "IsPresent": True} in this_upload["And"]
+    assert newer["And"] == [
+        {"Variable": "$.holder.metadata.rank", "IsPresent": True},
+        {"Variable": "$.holder.metadata.rank", "StringGreaterThanEqualsPath": "$.rank"},
+    ]
     # No such key: write it new. A 404 is an answer, never retried.
     assert holder["Catch"][0]["ErrorEquals"] == ["S3.NoSuchKeyException"]
     assert holder["Catch"][0]["Next"] == "WNew"

@@ -84,10 +84,10 @@ def test_failed_holding_a_newer_upload_supersedes_this_one(
     states: dict[str, dict[str, Any]],
 ) -> None:
     newer = states["QuarantineFileNewer"]["Choices"][1]
-    assert newer == {
-        "Variable": "$.holder.rank",
+    assert newer["And"][1] == {
+        "Variable": "$.holder.metadata.rank",
         "StringGreaterThanEqualsPath": "$.rank",
-        "Next": "SupersededDeleteRaw",
     }
+    assert newer["Next"] == "SupersededDeleteRaw"
     assert states["SupersededDeleteRaw"]["Next"] == "RecordSupersededFailure"
     assert states["RecordSupersededFailure"]["Next"] == "FinishSuperseded"
