@@ -112,6 +112,13 @@ redrive: $(VENV)/.installed ## Replay the validation DLQ to the function, deleti
 local: $(VENV)/.installed ## Run the whole pipeline on the embedded emulator (INPUT=file-or-folder, default samples/)
 	$(PY) -m tools.local $(if $(INPUT),--input "$(INPUT)")
 
+.PHONY: chaos
+SEED ?= 1
+FILES ?= 200
+FAULT_RATE ?= 0.1
+chaos: $(VENV)/.installed ## Uploads under random AWS faults, one invariant verdict each (SEED= FILES= FAULT_RATE=)
+	$(PY) -m tools.chaos --seed $(SEED) --files $(FILES) --fault-rate $(FAULT_RATE)
+
 .PHONY: bench
 bench: $(VENV)/.bench-installed ## Benchmark the data path against csv, pandas and DuckDB (BENCH_ARGS=--big for 20M rows)
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -9,7 +9,6 @@ class Env:
     """Variable names; the compute stack sets each, the functions' settings read each."""
 
     STATE_MACHINE_ARN: Final = "STATE_MACHINE_ARN"
-    TOPIC_ARN: Final = "TOPIC_ARN"
     MAX_INVALID_ROW_RATIO: Final = "MAX_INVALID_ROW_RATIO"
     SOURCE_TIMEZONE: Final = "SOURCE_TIMEZONE"
     POWERTOOLS_SERVICE_NAME: Final = "POWERTOOLS_SERVICE_NAME"

@@ -3,10 +3,16 @@
 ``raw/<path>`` maps to ``processed/<path>`` on success and to ``failed/<path>`` plus
 ``failed/<path>.error.json`` (and ``failed/<path>.rejected.csv`` when rows were rejected
 within tolerance). Only objects under ``raw/`` whose key ends in ``.csv`` start the pipeline.
+
+S3 keys are at most 1,024 bytes of UTF-8, and a derived key is longer than its raw key (up to
+14 bytes for the report). A derived key that would not fit keeps its prefix and suffix and
+replaces the end of the path with ``~<32 hex of sha256(path)>`` (``fit``): legal for every
+legal raw key, distinct per path, and the same every time (docs/pipeline.md §5).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Final
 
@@ -17,6 +23,29 @@ FAILED_PREFIX: Final = "failed/"
 CSV_SUFFIX: Final = ".csv"
 ERROR_REPORT_SUFFIX: Final = ".error.json"
 REJECTED_ROWS_SUFFIX: Final = ".rejected.csv"
+#: S3's limit on an object key, in bytes of UTF-8.
+MAX_KEY_BYTES: Final = 1024
+#: Marks a shortened key: ``~`` then this many hex digits of the path's sha256.
+SHORTENED_MARK: Final = "~"
+_DIGEST_HEX = 32
+
+
+def fit(prefix: str, path: str, suffix: str = "") -> str:
+    """``prefix + path + suffix``, or its shortened form when that exceeds MAX_KEY_BYTES.
+
+    The shortened form keeps the prefix, the path's ``.csv`` ending and the suffix, and puts
+    ``~<digest>`` in place of as much of the path's end as needed (cut at a character).
+    """
+    full = prefix + path + suffix
+    if len(full.encode()) <= MAX_KEY_BYTES:
+        return full
+    ending = CSV_SUFFIX if path.endswith(CSV_SUFFIX) else ""
+    stem = path[: len(path) - len(ending)]
+    digest = hashlib.sha256(path.encode()).hexdigest()[:_DIGEST_HEX]
+    tail = f"{SHORTENED_MARK}{digest}{ending}{suffix}"
+    room = MAX_KEY_BYTES - len(prefix.encode()) - len(tail.encode())
+    cut = stem.encode()[:room].decode(errors="ignore")
+    return prefix + cut + tail
 
 
 def triggers_pipeline(key: str) -> bool:
@@ -50,22 +79,22 @@ class FileKeys:
     @property
     def processed(self) -> str:
         """Where the transformed file goes on success."""
-        return PROCESSED_PREFIX + self.path
+        return fit(PROCESSED_PREFIX, self.path)
 
     @property
     def failed(self) -> str:
         """Where the original bytes go on failure."""
-        return FAILED_PREFIX + self.path
+        return fit(FAILED_PREFIX, self.path)
 
     @property
     def error_report(self) -> str:
         """The JSON report beside a failed file."""
-        return f"{FAILED_PREFIX}{self.path}{ERROR_REPORT_SUFFIX}"
+        return fit(FAILED_PREFIX, self.path, ERROR_REPORT_SUFFIX)
 
     @property
     def rejected(self) -> str:
         """The rejected rows of a file accepted within the invalid-row tolerance."""
-        return f"{FAILED_PREFIX}{self.path}{REJECTED_ROWS_SUFFIX}"
+        return fit(FAILED_PREFIX, self.path, REJECTED_ROWS_SUFFIX)
 
     @property
     def outcomes(self) -> tuple[str, str]:

@@ -1,6 +1,8 @@
 """The metadata item of one processing attempt (DynamoDB; docs/interfaces.md, "Metadata item").
 
-The workflow writes it (RecordStart, then one terminal update); the tools read it.
+The workflow writes it (RecordStart, then one terminal update that carries every attribute
+RecordStart writes, so it completes the item even when RecordStart could not write it); the
+tools read it.
 """
 
 from __future__ import annotations
@@ -14,15 +16,20 @@ SORT_KEY: Final = "process_start_time"
 
 
 class Status(StrEnum):
-    """Where an attempt stands: PROCESSING until the workflow records its end."""
+    """Where an attempt stands: PROCESSING until the workflow records its end.
+
+    SUPERSEDED: a newer upload of the same key (by S3 sequencer) already holds the place this
+    attempt's outcome would go; nothing was overwritten, nobody is notified, no alarm fires.
+    """
 
     PROCESSING = "PROCESSING"
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
+    SUPERSEDED = "SUPERSEDED"
 
 
 #: Statuses an attempt ends in.
-TERMINAL: Final = frozenset({Status.SUCCEEDED, Status.FAILED})
+TERMINAL: Final = frozenset({Status.SUCCEEDED, Status.FAILED, Status.SUPERSEDED})
 
 
 class Attr:
@@ -37,5 +44,6 @@ class Attr:
     EXECUTION_ARN: Final = "execution_arn"
     VERSION_ID: Final = "version_id"
     ETAG: Final = "etag"
+    SEQUENCER: Final = "sequencer"
     BUCKET: Final = "bucket"
     OUTPUT_KEY: Final = "output_key"

@@ -14,18 +14,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
+from urllib.parse import quote
 
 from contract.keys import FileKeys
+from contract.ordering import rank
 
 #: Subject of every failure notification: this prefix, then the object key.
 SUBJECT_PREFIX: Final = "CSV ETL failure: "
+MAX_SUBJECT: Final = 99  # SNS: "less than 100 characters", printable ASCII, no line breaks
+
+
+def subject(key: str) -> str:
+    """``CSV ETL failure: <key>``, ASCII-only and cut at the front so the file name survives."""
+    safe = "".join(ch if " " <= ch <= "~" else "?" for ch in key)
+    room = MAX_SUBJECT - len(SUBJECT_PREFIX)
+    if len(safe) > room:
+        safe = "..." + safe[-(room - 3) :]
+    return SUBJECT_PREFIX + safe
 
 
 class Action(StrEnum):
     """What a workflow task asks the validation function to do."""
 
     VALIDATE = "validate"
-    QUARANTINE = "quarantine"
 
 
 class Stage(StrEnum):
@@ -78,34 +89,78 @@ class _Payload:
 
 @dataclass(frozen=True, slots=True)
 class ExecutionInput(_Payload):
-    """The StartExecution input: strings, never null (``""`` when S3 gave no version/etag)."""
+    """The StartExecution input: strings, never null (``""`` when S3 gave no version/etag).
+
+    Besides what S3 said about the upload (bucket, key, version, etag, sequencer) it carries
+    what the workflow's own calls need and Amazon States Language cannot compute: the
+    upload's rank (``contract.ordering``), the failed/ keys (``contract.keys``, long keys
+    shortened), the URL-encoded CopySource of the version and the notification's subject
+    (SNS-safe). Build it with ``of``.
+    """
 
     bucket: str
     key: str
     version_id: str
     etag: str
+    sequencer: str
+    rank: str
+    failed_key: str
+    error_report_key: str
+    copy_source: str
+    subject: str
+
+    @classmethod
+    def of(
+        cls, bucket: str, key: str, version_id: str, etag: str, sequencer: str
+    ) -> ExecutionInput:
+        """The input for one upload; ValueError for a key outside raw/ or a bad sequencer."""
+        keys = FileKeys.of(key)
+        source = quote(f"{bucket}/{key}", safe="/~")
+        if version_id:
+            source += "?versionId=" + quote(version_id, safe="")
+        return cls(
+            bucket=bucket,
+            key=key,
+            version_id=version_id,
+            etag=etag,
+            sequencer=sequencer,
+            rank=rank(sequencer),
+            failed_key=keys.failed,
+            error_report_key=keys.error_report,
+            copy_source=source,
+            subject=subject(key),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class TaskRequest(_Payload):
-    """What every workflow task sends a function: which object version, which execution."""
+    """What every workflow task sends a function: which upload (version and sequencer), which
+    execution."""
 
     bucket: str
     key: str
     version_id: str
+    sequencer: str
     execution_arn: str
 
     @classmethod
     def from_event(cls, event: Mapping[str, Any]) -> TaskRequest:
-        """Check the fields of a Validate/Transform/Quarantine event; ValueError names a bad one."""
+        """Check the fields of a Validate/Transform event; ValueError names a bad one."""
         request = TaskRequest(
             bucket=_string(event, "bucket", required=True),
             key=_string(event, "key", required=True),
             version_id=_string(event, "version_id", required=False),
+            sequencer=_string(event, "sequencer", required=False),
             execution_arn=_string(event, "execution_arn", required=False),
         )
         FileKeys.of(request.key)  # a raw/ key, or ValueError
+        rank(request.sequencer)  # hex, or ValueError
         return request
+
+    @property
+    def rank(self) -> str:
+        """The upload's place among the uploads of its key (``contract.ordering``)."""
+        return rank(self.sequencer)
 
     @property
     def keys(self) -> FileKeys:
@@ -130,6 +185,15 @@ class ValidateResult(_Payload):
     rows_rejected: int
     error: str
     outcome_key: str
+    #: An invalid file that was not filed: a newer upload of the key already holds failed/.
+    superseded: bool = False
+
+    @classmethod
+    def of(cls, valid: bool, counts: Mapping[str, int], **fields: Any) -> ValidateResult:
+        """A result from the three row counts (``rows_total``, ``rows_valid``, ``rows_rejected``)."""
+        return cls(
+            valid, counts["rows_total"], counts["rows_valid"], counts["rows_rejected"], **fields
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,25 +204,20 @@ class TransformResult(_Payload):
     rows_total: int
     rows_valid: int
     rows_rejected: int
-
-
-@dataclass(frozen=True, slots=True)
-class QuarantineRequest(TaskRequest):
-    """The failure path's Quarantine task: the caught ``{Error, Cause}`` and the failed stage."""
-
-    stage: str = Stage.WORKFLOW.value
-    error: Any = None
-    action: Action = Action.QUARANTINE
+    #: Not written: processed/ already holds the output of a newer upload of the key.
+    superseded: bool = False
 
     @classmethod
-    def from_event(cls, event: Mapping[str, Any]) -> QuarantineRequest:
-        """The task fields, checked; ``stage`` falls back to "workflow", ``error`` is kept as sent."""
-        task = TaskRequest.from_event(event)
-        stage = event.get("stage")
+    def of(
+        cls, output_key: str, counts: Mapping[str, int], *, superseded: bool = False
+    ) -> TransformResult:
+        """A result from the three row counts (``rows_total``, ``rows_valid``, ``rows_rejected``)."""
         return cls(
-            **{f.name: getattr(task, f.name) for f in dataclasses.fields(TaskRequest)},
-            stage=stage if isinstance(stage, str) and stage else Stage.WORKFLOW.value,
-            error=event.get("error"),
+            output_key,
+            counts["rows_total"],
+            counts["rows_valid"],
+            counts["rows_rejected"],
+            superseded,
         )
 
 
@@ -172,19 +231,11 @@ def action_of(event: Mapping[str, Any]) -> Action | None:
 
 
 @dataclass(frozen=True, slots=True)
-class QuarantineResult(_Payload):
-    """Whether the object was moved to failed/, and the message to record and notify."""
-
-    quarantined: bool
-    failed_key: str
-    error_message: str
-
-
-@dataclass(frozen=True, slots=True)
 class Notification(_Payload):
     """The JSON body of every failure notification (its subject is ``SUBJECT_PREFIX + key``)."""
 
     file: str
+    version_id: str
     bucket: str
     stage: str
     error: str

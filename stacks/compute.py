@@ -95,10 +95,7 @@ class ComputeStack(Stack):
             handler=VALIDATION_HANDLER,
             code_key=self.param(Param.VALIDATION_CODE_KEY),
             service=VALIDATION_SERVICE,
-            environment={
-                Env.STATE_MACHINE_ARN: state_machine,
-                Env.TOPIC_ARN: self.param(Param.TOPIC_ARN),
-            },
+            environment={Env.STATE_MACHINE_ARN: state_machine},
             grants=[
                 *policies.list_bucket(bucket),
                 *policies.read_versions(bucket, RAW_PREFIX),
@@ -108,9 +105,8 @@ class ComputeStack(Stack):
                 # A retry after an invalid file was moved answers from failed/<path>.error.json.
                 *policies.read_latest_objects(bucket, FAILED_PREFIX),
                 *policies.delete_versions(bucket, RAW_PREFIX),
-                *policies.publish_to_topic(self.param(Param.TOPIC_ARN)),
                 *policies.start_executions(state_machine),
-                # The topic is encrypted with the key: publishing encrypts with a data key.
+                # Its dead-letter queue is encrypted with the key: sending encrypts with a data key.
                 *policies.use_key(self.param(Param.KEY_ARN)),
             ],
             dead_letter=True,

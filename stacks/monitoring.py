@@ -6,9 +6,11 @@ from typing import Any
 from troposphere import Sub
 from troposphere import cloudwatch as cw
 
+from contract.environment import METRICS_NAMESPACE
 from stacks.base import Stack, tags
 from stacks.names import Output
 from stacks.parameters import Param
+from stacks.workflow.records import bookkeeping_metric_name
 
 PERIOD_SECONDS = 300  # "over 5 minutes" (docs/pipeline.md §4)
 ERROR_RATE_PERCENT = 5.0
@@ -56,6 +58,16 @@ class MonitoringStack(Stack):
                 Statistic="Sum",
                 Threshold=0,
             )
+        self.param(Param.STATE_MACHINE_NAME)
+        self._alarm(
+            "BookkeepingFailedAlarm",
+            "Workflow executions ended in BookkeepingFailed: a file's outcome is in S3 but its "
+            "metadata item or notification is missing (docs/pipeline.md §3)",
+            MetricName=bookkeeping_metric_name(),
+            Namespace=METRICS_NAMESPACE,
+            Statistic="Sum",
+            Threshold=0,
+        )
         self._dashboard(functions, queues, machine)
 
     def _alarm(self, title: str, description: str, **metric: Any) -> None:

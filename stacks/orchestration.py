@@ -4,15 +4,18 @@ The workflow itself (docs/pipeline.md §1) is ``stacks.workflow``; this stack su
 the ARNs and names it refers to as ``DefinitionSubstitutions``.
 """
 
-from troposphere import GetAtt, Ref, Sub, iam
+from troposphere import GetAtt, Ref, Sub, iam, logs
 from troposphere import stepfunctions as sfn
 
+from contract.environment import METRICS_NAMESPACE
+from contract.keys import FAILED_PREFIX, RAW_PREFIX
 from stacks import policies
 from stacks.base import Stack, tags
 from stacks.names import Output
 from stacks.parameters import Param
 from stacks.workflow import definition
 from stacks.workflow.asl import Substitution
+from stacks.workflow.records import BOOKKEEPING_FAILED, bookkeeping_metric_name
 
 # Longest legitimate run: validate, transform and quarantine, each up to four attempts of the
 # functions' longest run (900 s, compute.TIMEOUT_SECONDS) plus the longest retry wait (60 s):
@@ -37,10 +40,12 @@ class OrchestrationStack(Stack):
         table_arn = self.param(Param.TABLE_ARN)
         topic = self.param(Param.TOPIC_ARN)
         key = self.param(Param.KEY_ARN)
+        bucket = self.param(Param.BUCKET_NAME)
         log_group = self.log_group(
             "StateMachineLogGroup", Sub("/aws/vendedlogs/states/${StateMachineName}"), key
         )
-        role = self._role(validation, transformation, table_arn, topic, key)
+        self._bookkeeping_metric(log_group)
+        role = self._role(validation, transformation, table_arn, topic, key, bucket)
         machine = self.template.add_resource(
             sfn.StateMachine(
                 "StateMachine",
@@ -73,8 +78,34 @@ class OrchestrationStack(Stack):
         self.output(Output.STATE_MACHINE_NAME, GetAtt(machine, "Name"), "State machine name")
         self.output(Output.STATE_MACHINE_LOG_GROUP, log_group.ref(), "Workflow log group name")
 
+    def _bookkeeping_metric(self, log_group: logs.LogGroup) -> None:
+        """Count executions that end in BookkeepingFailed (logged at level ERROR), for its alarm."""
+        self.template.add_resource(
+            logs.MetricFilter(
+                "BookkeepingFailuresMetricFilter",
+                LogGroupName=log_group.ref(),
+                FilterPattern='{ $.type = "ExecutionFailed" && $.details.error = "'
+                + BOOKKEEPING_FAILED
+                + '" }',
+                MetricTransformations=[
+                    logs.MetricTransformation(
+                        MetricNamespace=METRICS_NAMESPACE,
+                        MetricName=bookkeeping_metric_name(),
+                        MetricValue="1",
+                        Unit="Count",
+                    )
+                ],
+            )
+        )
+
     def _role(
-        self, validation: Ref, transformation: Ref, table_arn: Ref, topic: Ref, key: Ref
+        self,
+        validation: Ref,
+        transformation: Ref,
+        table_arn: Ref,
+        topic: Ref,
+        key: Ref,
+        bucket: Ref,
     ) -> iam.Role:
         """What the workflow's tasks call, and nothing else; plus log delivery and X-Ray."""
         return self.template.add_resource(
@@ -89,6 +120,14 @@ class OrchestrationStack(Stack):
                             policies.invoke_functions(validation, transformation),
                             policies.write_items(table_arn),
                             policies.publish_to_topic(topic),
+                            # Quarantine through S3 integrations: the failure path's copy
+                            # (tags kept), report, holder HEAD (404 needs ListBucket), delete.
+                            policies.list_bucket(bucket),
+                            policies.read_versions(bucket, RAW_PREFIX),
+                            policies.copy_version_tags(bucket, RAW_PREFIX, FAILED_PREFIX),
+                            policies.put_objects(bucket, FAILED_PREFIX),
+                            policies.read_latest_objects(bucket, FAILED_PREFIX),
+                            policies.delete_versions(bucket, RAW_PREFIX),
                             policies.use_key(key),
                             policies.state_machine_log_delivery(),
                             policies.xray_write(),

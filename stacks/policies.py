@@ -116,6 +116,13 @@ def delete_versions(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
     ]
 
 
+def put_objects(bucket_name: AWSHelperFn, prefix: str) -> list[Statement]:
+    """Create objects under a prefix in single requests (CopyObject, PutObject; no multipart)."""
+    return [
+        Statement(Effect=Allow, Action=[s3.PutObject], Resource=[objects_arn(bucket_name, prefix)])
+    ]
+
+
 def list_bucket(bucket_name: AWSHelperFn) -> list[Statement]:
     """List the bucket's keys (names only, no content).
 

@@ -180,3 +180,25 @@ def drain_notifications(queue_url: str) -> list[dict[str, Any]]:
         for message in batch:
             found.append(_notification(json.loads(message["Body"])))
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def execution_arn(state_machine_arn: str, name: str) -> str:
+    """The ARN of the execution ``name`` of a state machine."""
+    return state_machine_arn.replace(":stateMachine:", ":execution:", 1) + ":" + name
+
+
+def wait_for_executions(arns: list[str], timeout: float) -> dict[str, str]:
+    """Poll until none of these executions is RUNNING (or not yet started); their statuses."""
+    sfn = boto3.client("stepfunctions")
+    deadline = time.monotonic() + timeout
+    statuses: dict[str, str] = {}
+    while True:
+        for arn in arns:
+            if statuses.get(arn, "RUNNING") == "RUNNING":
+                try:
+                    statuses[arn] = sfn.describe_execution(executionArn=arn)["status"]
+                except sfn.exceptions.ExecutionDoesNotExist:
+                    statuses[arn] = "RUNNING"
+        if all(s != "RUNNING" for s in statuses.values()) or time.monotonic() > deadline:
+            return statuses
+        time.sleep(POLL_SECONDS)

@@ -13,7 +13,6 @@ from functions.core import CoreConfig
 _STATE_MACHINE_ARN = re.compile(
     r"^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$"
 )
-_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$")
 
 
 class ConfigurationError(ValueError):
@@ -38,10 +37,9 @@ def _core(env: Mapping[str, str]) -> CoreConfig:
 
 @dataclass(frozen=True, slots=True)
 class ValidationSettings:
-    """What the validation function needs: the workflow to start, the topic, the core rules."""
+    """What the validation function needs: the workflow to start, the core rules."""
 
     state_machine_arn: str
-    topic_arn: str
     core: CoreConfig
 
     @classmethod
@@ -49,7 +47,6 @@ class ValidationSettings:
         """Read and check the environment; raise ConfigurationError naming the bad variable."""
         return cls(
             state_machine_arn=_required(env, Env.STATE_MACHINE_ARN, _STATE_MACHINE_ARN),
-            topic_arn=_required(env, Env.TOPIC_ARN, _TOPIC_ARN),
             core=_core(env),
         )
 

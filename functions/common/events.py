@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
 from contract.keys import triggers_pipeline
-from contract.payloads import ExecutionInput
 
 MAX_MESSAGE_BYTES = 1000  # error messages returned to the workflow stay below 1 KB
-MAX_CAUSE_BYTES = 16 * 1024  # the caught Cause kept in error.json
 
 
 class SourceMissingError(Exception):
@@ -39,10 +36,7 @@ class S3Object:
     key: str
     version_id: str
     etag: str
-
-    def execution_input(self) -> str:
-        """The StartExecution input of docs/interfaces.md (strings, never null)."""
-        return ExecutionInput(self.bucket, self.key, self.version_id, self.etag).to_json()
+    sequencer: str = ""
 
 
 def is_s3_notification(event: Mapping[str, Any]) -> bool:
@@ -72,23 +66,5 @@ def s3_objects(event: Mapping[str, Any]) -> Iterator[S3Object | None]:
             key=key,
             version_id=str(obj.get("versionId") or ""),
             etag=str(obj.get("eTag") or "").strip('"'),
+            sequencer=str(obj.get("sequencer") or ""),
         )
-
-
-def caught_error_message(error: Any) -> str:
-    """A short message from a Step Functions Catch result {"Error", "Cause"}.
-
-    A Lambda failure's Cause is JSON ({"errorType", "errorMessage", "stackTrace"}): keep the message.
-    """
-    if not isinstance(error, Mapping):
-        return truncate_utf8(f"unknown error: {error!r}", MAX_MESSAGE_BYTES)
-    name = str(error.get("Error") or "UnknownError")
-    cause = error.get("Cause")
-    detail = "" if cause is None else str(cause)
-    try:
-        parsed = json.loads(detail)
-    except ValueError:
-        parsed = None
-    if isinstance(parsed, Mapping) and "errorMessage" in parsed:
-        detail = str(parsed["errorMessage"])
-    return truncate_utf8(f"{name}: {detail}" if detail else name, MAX_MESSAGE_BYTES)

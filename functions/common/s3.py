@@ -1,4 +1,7 @@
-"""S3 helpers that stream through /tmp. Every helper takes its client, so tests pass a moto one."""
+"""S3 helpers that stream through /tmp. Every helper takes its client, so tests pass a moto one.
+
+The outcome objects are written by ``functions.common.conditional`` (only if newest).
+"""
 
 from __future__ import annotations
 
@@ -18,12 +21,6 @@ MiB = 1024 * 1024
 TRANSFER_CONFIG = TransferConfig(
     multipart_threshold=16 * MiB, multipart_chunksize=16 * MiB, max_concurrency=4
 )
-# A copy is server-side (no bytes pass through the function). CopyObject takes up to 5 GiB in
-# one request; above 1 GiB the managed copy switches to parallel UploadPartCopy.
-COPY_CONFIG = TransferConfig(
-    multipart_threshold=1024 * MiB, multipart_chunksize=256 * MiB, max_concurrency=4
-)
-
 # HEAD has no body, so S3 reports a missing key or version only by status: 404, or 405 when
 # the version is a delete marker.
 _MISSING = {"404", "405", "NoSuchKey", "NoSuchVersion", "NotFound", "MethodNotAllowed"}
@@ -87,28 +84,6 @@ def download(
     return dest.stat().st_size
 
 
-def upload(
-    s3: Any,
-    source: Path,
-    bucket: str,
-    key: str,
-    *,
-    content_type: str,
-    metadata: Mapping[str, str] | None = None,
-) -> None:
-    """Upload a local file; multipart above 16 MiB."""
-    extra: dict[str, Any] = {"ContentType": content_type}
-    if metadata:
-        extra["Metadata"] = dict(metadata)
-    s3.upload_file(str(source), bucket, key, ExtraArgs=extra, Config=TRANSFER_CONFIG)
-
-
-def copy(s3: Any, bucket: str, key: str, version_id: str, dest_key: str) -> None:
-    """Server-side copy of the exact version to `dest_key` in the same bucket, bytes unchanged."""
-    source = {"Bucket": bucket, "Key": key, **_version_args(version_id)}
-    s3.copy(source, bucket, dest_key, Config=COPY_CONFIG)
-
-
 def delete(s3: Any, bucket: str, key: str, version_id: str) -> None:
     """Delete the exact version (or add a delete marker when version_id is "").
 
@@ -117,14 +92,16 @@ def delete(s3: Any, bucket: str, key: str, version_id: str) -> None:
     s3.delete_object(Bucket=bucket, Key=key, **_version_args(version_id))
 
 
-def put_json(s3: Any, bucket: str, key: str, body: Mapping[str, Any]) -> None:
-    """Write a small JSON document."""
-    data = json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True).encode()
-    s3.put_object(Bucket=bucket, Key=key, Body=data, ContentType="application/json")
+JSON_CONTENT_TYPE = "application/json"
+
+
+def json_bytes(body: Mapping[str, Any]) -> bytes:
+    """A small JSON document as the pipeline writes it (indented, keys sorted, UTF-8)."""
+    return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True).encode()
 
 
 def get_small_json(s3: Any, bucket: str, key: str, limit: int = MiB) -> Any:
-    """Read a small JSON document written by put_json; None if absent. Refuses more than `limit` bytes."""
+    """Read a small JSON document written as ``json_bytes``; None if absent. Refuses more than `limit` bytes."""
     try:
         response = s3.get_object(Bucket=bucket, Key=key)
     except ClientError as exc:

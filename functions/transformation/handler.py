@@ -1,7 +1,9 @@
 """Transformation function: raw/<path> -> processed/<path> through the core, then delete raw/.
 
-Idempotent: a retry after success (raw/ gone, processed/ written from the same version)
-returns the recorded counts without rewriting anything.
+The output is written only if processed/<path> does not hold a newer upload's output
+(``functions.common.conditional``): an older upload that finishes later is superseded, not
+written. Idempotent: a retry after success (raw/ gone, processed/ written from the same
+version) returns the recorded counts without rewriting anything.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contract.environment import METRICS_NAMESPACE
 from contract.payloads import TaskRequest, TransformResult
-from functions.common import s3
+from functions.common import conditional, s3
 from functions.common.clients import TRACED_MODULES, client
 from functions.common.config import TransformationSettings
 from functions.common.events import (
@@ -33,8 +35,6 @@ tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 _COUNTS = ("rows_total", "rows_valid", "rows_rejected")
-# Written as S3 user metadata on the output so a retry can answer without the source.
-_SOURCE_VERSION = "source-version-id"
 # /tmp holds the source and the output, which can be longer (normalized timestamps, amounts).
 SPACE_FACTOR = 2.5
 
@@ -82,36 +82,52 @@ def transform(req: TaskRequest, settings: TransformationSettings) -> TransformRe
                 )
             )
         counts = {name: int(getattr(outcome, name)) for name in _COUNTS}
-        metadata = {name.replace("_", "-"): str(value) for name, value in counts.items()}
-        metadata[_SOURCE_VERSION] = req.version_id
-        with tracer.provider.in_subsegment("## s3.upload"):
-            s3.upload(
+        figures = {name.replace("_", "-"): str(value) for name, value in counts.items()}
+        with tracer.provider.in_subsegment("## s3.upload_if_newest"):
+            written = conditional.write_if_newest(
                 s3_client,
-                output,
                 req.bucket,
                 req.keys.processed,
-                content_type="text/csv",
-                metadata=metadata,
+                _upload(req),
+                conditional.upload_file(
+                    s3_client, output, req.bucket, req.keys.processed, "text/csv", figures
+                ),
             )
-        metrics.add_metric(name="BytesWritten", unit=MetricUnit.Bytes, value=output.stat().st_size)
-    # The output is durable now; only then does the original go.
+        if written is conditional.Written.WRITTEN:
+            metrics.add_metric(
+                name="BytesWritten", unit=MetricUnit.Bytes, value=output.stat().st_size
+            )
+    # The output is durable now (or a newer upload's is); only then does the original go.
     with tracer.provider.in_subsegment("## s3.delete_raw"):
         s3.delete(s3_client, req.bucket, req.key, req.version_id)
+    if written is conditional.Written.SUPERSEDED:
+        metrics.add_metric(name="FilesSuperseded", unit=MetricUnit.Count, value=1)
+        logger.info("superseded: processed/ holds a newer upload's output", extra=counts)
+        return TransformResult.of("", counts, superseded=True)
     metrics.add_metric(name="FilesTransformed", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RowsProcessed", unit=MetricUnit.Count, value=counts["rows_valid"])
     logger.info("file transformed", extra={"output_key": req.keys.processed, **counts})
-    return TransformResult(output_key=req.keys.processed, **counts)
+    return TransformResult.of(req.keys.processed, counts)
+
+
+def _upload(req: TaskRequest) -> conditional.Upload:
+    return conditional.Upload(req.rank, req.version_id)
 
 
 def _already_processed(s3_client: Any, req: TaskRequest) -> TransformResult:
-    """raw/ is gone: succeed only if processed/ holds the output of this very version."""
-    head = s3.head(s3_client, req.bucket, req.keys.processed)
-    metadata = (head or {}).get("Metadata", {})
-    if head is None or metadata.get(_SOURCE_VERSION, "") != req.version_id:
-        raise SourceMissingError(
-            f"s3://{req.bucket}/{req.key} (version {req.version_id or 'latest'}) no longer exists "
-            f"and {req.keys.processed} does not hold its output"
+    """raw/ is gone: answer from processed/ if it holds this version's output or a newer one."""
+    current = conditional.holder(s3_client, req.bucket, req.keys.processed)
+    if current is not None and current.upload.version_id == req.version_id:
+        logger.info("already transformed; returning the recorded outcome")
+        figures = current.metadata
+        counts = {name: int(figures.get(name.replace("_", "-"), 0)) for name in _COUNTS}
+        return TransformResult.of(req.keys.processed, counts)
+    if current is not None and current.upload.rank > req.rank:
+        logger.info("already superseded: processed/ holds a newer upload's output")
+        return TransformResult(
+            output_key="", rows_total=0, rows_valid=0, rows_rejected=0, superseded=True
         )
-    logger.info("already transformed; returning the recorded outcome")
-    counts = {name: int(metadata.get(name.replace("_", "-"), 0)) for name in _COUNTS}
-    return TransformResult(output_key=req.keys.processed, **counts)
+    raise SourceMissingError(
+        f"s3://{req.bucket}/{req.key} (version {req.version_id or 'latest'}) no longer exists "
+        f"and {req.keys.processed} does not hold its output"
+    )

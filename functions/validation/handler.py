@@ -1,7 +1,9 @@
-"""Validation function: starts one workflow per uploaded CSV, validates it, quarantines failures.
+"""Validation function: starts one workflow per uploaded CSV, validates it, files invalid ones.
 
-Three event shapes (docs/interfaces.md): an S3 notification, {"action": "validate"} and
-{"action": "quarantine"}. The CSV rules live in functions.core; this module only moves bytes.
+Two event shapes (docs/interfaces.md): an S3 notification and {"action": "validate"}. An
+invalid file goes to failed/ with its report only if failed/ does not hold a newer upload of
+the key (``functions.common.conditional``); the workflow records and notifies it. The CSV
+rules live in functions.core; this module only moves bytes.
 """
 
 from __future__ import annotations
@@ -17,24 +19,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from contract.environment import METRICS_NAMESPACE
-from contract.payloads import (
-    Action,
-    QuarantineRequest,
-    QuarantineResult,
-    Stage,
-    TaskRequest,
-    ValidateResult,
-    action_of,
-)
-from functions.common import notify, s3
+from contract.payloads import Action, ExecutionInput, Stage, TaskRequest, ValidateResult, action_of
+from functions.common import conditional, s3
 from functions.common.clients import TRACED_MODULES, client
 from functions.common.config import ValidationSettings
 from functions.common.events import (
-    MAX_CAUSE_BYTES,
     MAX_MESSAGE_BYTES,
     S3Object,
     SourceMissingError,
-    caught_error_message,
     is_s3_notification,
     s3_objects,
     truncate_utf8,
@@ -60,8 +52,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     action = action_of(event)
     if action is Action.VALIDATE:
         return validate(TaskRequest.from_event(event), settings).to_dict()
-    if action is Action.QUARANTINE:
-        return quarantine(QuarantineRequest.from_event(event)).to_dict()
     raise ValueError(
         "unsupported event: expected an S3 notification or action "
         f"{' / '.join(repr(a.value) for a in Action)}, "
@@ -87,6 +77,10 @@ def start_executions(event: dict[str, Any], settings: ValidationSettings) -> dic
     return counts
 
 
+def _input(obj: S3Object) -> ExecutionInput:
+    return ExecutionInput.of(obj.bucket, obj.key, obj.version_id, obj.etag, obj.sequencer)
+
+
 def _start(sfn: Any, obj: S3Object, settings: ValidationSettings) -> bool:
     """StartExecution; False when the name was already used (ExecutionAlreadyExists is success)."""
     name = execution_name(obj.bucket, obj.key, obj.version_id, obj.etag)
@@ -95,7 +89,7 @@ def _start(sfn: Any, obj: S3Object, settings: ValidationSettings) -> bool:
         with tracer.provider.in_subsegment("## sfn.start_execution") as sub:
             sub.put_annotation("execution_name", name)
             response = sfn.start_execution(
-                stateMachineArn=settings.state_machine_arn, name=name, input=obj.execution_input()
+                stateMachineArn=settings.state_machine_arn, name=name, input=_input(obj).to_json()
             )
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") == "ExecutionAlreadyExists":
@@ -114,7 +108,7 @@ def _start(sfn: Any, obj: S3Object, settings: ValidationSettings) -> bool:
 
 
 def validate(req: TaskRequest, settings: ValidationSettings) -> ValidateResult:
-    """Validate the exact object version; move an invalid file to failed/ and notify."""
+    """Validate the exact object version; file an invalid one under failed/ (newest wins)."""
     logger.set_correlation_id(req.execution_arn or req.key)
     logger.append_keys(file=req.key, bucket=req.bucket, version_id=req.version_id)
     tracer.put_annotation("file", req.key)
@@ -131,24 +125,36 @@ def validate(req: TaskRequest, settings: ValidationSettings) -> ValidateResult:
             outcome = validate_file(source, config=settings.core, rejected=rejected)
         metrics.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=outcome.rows_rejected)
         if not outcome.ok:
-            return _fail_file(s3_client, req, outcome, settings)
+            return _fail_file(s3_client, req, outcome, size)
         outcome_key = ""
         if outcome.rows_rejected:
             with tracer.provider.in_subsegment("## s3.upload_rejected"):
-                s3.upload(
-                    s3_client, rejected, req.bucket, req.keys.rejected, content_type="text/csv"
+                conditional.write_if_newest(
+                    s3_client,
+                    req.bucket,
+                    req.keys.rejected,
+                    _upload(req),
+                    conditional.upload_file(
+                        s3_client, rejected, req.bucket, req.keys.rejected, "text/csv", {}
+                    ),
                 )
             outcome_key = req.keys.rejected
     metrics.add_metric(name="FilesValidated", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RowsValid", unit=MetricUnit.Count, value=outcome.rows_valid)
     logger.info("file valid", extra=_counts(outcome))
-    return ValidateResult(valid=True, **_counts(outcome), error="", outcome_key=outcome_key)
+    return ValidateResult.of(True, _counts(outcome), error="", outcome_key=outcome_key)
 
 
-def _fail_file(
-    s3_client: Any, req: TaskRequest, outcome: Outcome, settings: ValidationSettings
-) -> ValidateResult:
-    """Original to failed/, report beside it, notify, and only then delete it from raw/."""
+def _upload(req: TaskRequest) -> conditional.Upload:
+    return conditional.Upload(req.rank, req.version_id)
+
+
+def _fail_file(s3_client: Any, req: TaskRequest, outcome: Outcome, size: int) -> ValidateResult:
+    """Original to failed/, report beside it, and only then delete it from raw/.
+
+    Both writes are conditional: when failed/<path> holds a newer upload, this one is
+    superseded and leaves failed/ alone. The workflow records and notifies the outcome.
+    """
     error = truncate_utf8(outcome.error_summary(), MAX_MESSAGE_BYTES)
     report = {
         **_identity(req),
@@ -158,80 +164,65 @@ def _fail_file(
         **_counts(outcome),
         "details": outcome.error_report(),
     }
-    with tracer.provider.in_subsegment("## s3.quarantine"):
-        s3.copy(s3_client, req.bucket, req.key, req.version_id, req.keys.failed)
-        s3.put_json(s3_client, req.bucket, req.keys.error_report, report)
-    # Publish before deleting: a retry after a lost response then re-publishes (at least once)
-    # instead of finding raw/ empty and never notifying.
-    with tracer.provider.in_subsegment("## sns.publish"):
-        notify.publish_failure(
-            client("sns"),
-            settings.topic_arn,
-            key=req.key,
-            bucket=req.bucket,
-            stage=Stage.VALIDATION.value,
-            error=error,
-            execution_arn=req.execution_arn,
+    described = s3.head(s3_client, req.bucket, req.key, req.version_id) or {}
+    content_type = str(described.get("ContentType") or "text/csv")
+    with tracer.provider.in_subsegment("## s3.file_failed"):
+        moved = conditional.write_if_newest(
+            s3_client,
+            req.bucket,
+            req.keys.failed,
+            _upload(req),
+            conditional.copy_version(
+                s3_client, req.bucket, req.key, req.version_id, size, req.keys.failed, content_type
+            ),
         )
+        if moved is not conditional.Written.SUPERSEDED:
+            body = s3.json_bytes(report)
+            conditional.write_if_newest(
+                s3_client,
+                req.bucket,
+                req.keys.error_report,
+                _upload(req),
+                conditional.put_bytes(
+                    s3_client, req.bucket, req.keys.error_report, body, s3.JSON_CONTENT_TYPE
+                ),
+            )
     with tracer.provider.in_subsegment("## s3.delete_raw"):
         s3.delete(s3_client, req.bucket, req.key, req.version_id)
-    metrics.add_metric(name="FilesInvalid", unit=MetricUnit.Count, value=1)
-    logger.warning("file invalid", extra={"error": error, **_counts(outcome)})
-    return ValidateResult(valid=False, **_counts(outcome), error=error, outcome_key=req.keys.failed)
+    superseded = moved is conditional.Written.SUPERSEDED
+    metrics.add_metric(
+        name="FilesSuperseded" if superseded else "FilesInvalid", unit=MetricUnit.Count, value=1
+    )
+    logger.warning(
+        "file invalid", extra={"error": error, "superseded": superseded, **_counts(outcome)}
+    )
+    return ValidateResult.of(
+        False,
+        _counts(outcome),
+        error=error,
+        outcome_key="" if superseded else req.keys.failed,
+        superseded=superseded,
+    )
 
 
 def _already_failed(s3_client: Any, req: TaskRequest) -> ValidateResult:
-    """A retry after an invalid file was already moved: answer from its error report."""
+    """A retry after an invalid file was already moved: answer from its report (or its successor)."""
     report = s3.get_small_json(s3_client, req.bucket, req.keys.error_report)
-    if not _is_invalid_report(report, req):
-        raise SourceMissingError(
-            f"s3://{req.bucket}/{req.key} (version {req.version_id or 'latest'}) no longer exists "
-            "and has no validation report"
-        )
-    logger.info("file already failed validation; returning the recorded outcome")
-    counts = {
-        name: int(report.get(name, 0)) for name in ("rows_total", "rows_valid", "rows_rejected")
-    }
-    error = str(report.get("error", ""))
-    return ValidateResult(valid=False, **counts, error=error, outcome_key=req.keys.failed)
-
-
-def quarantine(req: QuarantineRequest) -> QuarantineResult:
-    """The workflow's failure path: move the object to failed/ if still under raw/ (idempotent)."""
-    logger.set_correlation_id(req.execution_arn or req.key)
-    logger.append_keys(file=req.key, bucket=req.bucket, version_id=req.version_id)
-    error = req.error
-    message = caught_error_message(error)
-    s3_client = client("s3")
-    with tracer.provider.in_subsegment("## s3.head_raw"):
-        present = s3.head(s3_client, req.bucket, req.key, req.version_id) is not None
-    if not present:
-        logger.info("nothing to quarantine: object no longer under raw/", extra={"error": message})
-        return QuarantineResult(quarantined=False, failed_key="", error_message=message)
-    caught = (
-        dict(error) if isinstance(error, dict) else {"Error": "UnknownError", "Cause": repr(error)}
+    if _is_invalid_report(report, req):
+        logger.info("file already failed validation; returning the recorded outcome")
+        counts = {
+            name: int(report.get(name, 0)) for name in ("rows_total", "rows_valid", "rows_rejected")
+        }
+        error = str(report.get("error", ""))
+        return ValidateResult.of(False, counts, error=error, outcome_key=req.keys.failed)
+    current = conditional.holder(s3_client, req.bucket, req.keys.failed)
+    if current is not None and current.upload.rank > req.rank:
+        logger.info("file already superseded: failed/ holds a newer upload")
+        return ValidateResult(False, 0, 0, 0, error="superseded", outcome_key="", superseded=True)
+    raise SourceMissingError(
+        f"s3://{req.bucket}/{req.key} (version {req.version_id or 'latest'}) no longer exists "
+        "and has no validation report"
     )
-    if isinstance(caught.get("Cause"), str):
-        caught["Cause"] = truncate_utf8(caught["Cause"], MAX_CAUSE_BYTES)
-    report: dict[str, Any] = {
-        **_identity(req),
-        "stage": req.stage,
-        "outcome": "quarantined",
-        "error": message,
-        "caught": caught,
-    }
-    existing = s3.get_small_json(s3_client, req.bucket, req.keys.error_report)
-    if _is_invalid_report(existing, req):
-        # Validation found the file invalid but failed to finish moving it: its report says
-        # why the file is bad, which matters more than why the move failed. Keep it.
-        report = {**existing, "caught": caught}
-    with tracer.provider.in_subsegment("## s3.quarantine"):
-        s3.copy(s3_client, req.bucket, req.key, req.version_id, req.keys.failed)
-        s3.put_json(s3_client, req.bucket, req.keys.error_report, report)
-        s3.delete(s3_client, req.bucket, req.key, req.version_id)
-    metrics.add_metric(name="FilesQuarantined", unit=MetricUnit.Count, value=1)
-    logger.warning("file quarantined", extra={"error": message})
-    return QuarantineResult(quarantined=True, failed_key=req.keys.failed, error_message=message)
 
 
 def _is_invalid_report(report: Any, req: TaskRequest) -> bool:
@@ -249,6 +240,7 @@ def _identity(req: TaskRequest) -> dict[str, str]:
         "file": req.key,
         "bucket": req.bucket,
         "version_id": req.version_id,
+        "sequencer": req.sequencer,
         "execution_arn": req.execution_arn,
     }
 

@@ -36,6 +36,12 @@ DDB_PUT = Sub("arn:${AWS::Partition}:states:::dynamodb:putItem")
 DDB_UPDATE = Sub("arn:${AWS::Partition}:states:::dynamodb:updateItem")
 SNS_PUBLISH = Sub("arn:${AWS::Partition}:states:::sns:publish")
 
+
+def s3_sdk(api: str) -> Sub:
+    """The Step Functions AWS SDK integration of one S3 API action (e.g. ``copyObject``)."""
+    return Sub("arn:${AWS::Partition}:states:::aws-sdk:s3:" + api)
+
+
 # Context object paths.
 EXECUTION_ID = "$$.Execution.Id"
 EXECUTION_START = "$$.Execution.StartTime"
@@ -45,8 +51,14 @@ STATE_ENTERED = "$$.State.EnteredTime"
 RETRY_INTERVAL_SECONDS = 2
 BACKOFF_RATE = 2.0
 MAX_DELAY_SECONDS = 60
-TASK_RETRY_ATTEMPTS = 3  # any error of a task, after which its Catch takes over
+TASK_RETRY_ATTEMPTS = 3  # any error of a Lambda task, after which its Catch takes over
 LAMBDA_TRANSIENT_RETRY_ATTEMPTS = 6  # throttling and service errors of Lambda itself
+# DynamoDB, SNS and S3 calls retry any error 10 times: waits of up to 2, 4, 8, 16, 32, then
+# 60 s (full jitter), at most 6 min 2 s in all, about 3 min on average. That outlasts
+# on-demand DynamoDB's throttling while it adapts to a new peak, a partition's adaptive
+# capacity and SNS's per-account publish throttling, none of which clears in seconds
+# (docs/pipeline.md §6 has the sources). A Standard workflow waits for free.
+SERVICE_RETRY_ATTEMPTS = 10
 LAMBDA_TRANSIENT_ERRORS = [
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",
@@ -78,11 +90,17 @@ def _retrier(errors: list[str], attempts: int) -> dict[str, Any]:
 
 
 def retry(*, lambda_task: bool) -> list[dict[str, Any]]:
-    """Exponential backoff with full jitter; a Lambda task first rides out Lambda's own errors."""
-    retriers = [_retrier(["States.ALL"], TASK_RETRY_ATTEMPTS)]
-    if lambda_task:
-        retriers.insert(0, _retrier(LAMBDA_TRANSIENT_ERRORS, LAMBDA_TRANSIENT_RETRY_ATTEMPTS))
-    return retriers
+    """Exponential backoff with full jitter; a Lambda task first rides out Lambda's own errors.
+
+    A Lambda task's own errors (the code failed) get TASK_RETRY_ATTEMPTS; a service task
+    (DynamoDB, SNS, S3) only fails transiently, so it gets SERVICE_RETRY_ATTEMPTS.
+    """
+    if not lambda_task:
+        return [_retrier(["States.ALL"], SERVICE_RETRY_ATTEMPTS)]
+    return [
+        _retrier(LAMBDA_TRANSIENT_ERRORS, LAMBDA_TRANSIENT_RETRY_ATTEMPTS),
+        _retrier(["States.ALL"], TASK_RETRY_ATTEMPTS),
+    ]
 
 
 def catch(next_state: str, result_path: str) -> list[dict[str, Any]]:
@@ -138,7 +156,7 @@ def invoke(function: str, payload: dict[str, Any], result_path: str, next_state:
 
 
 def service_task(resource: Sub, parameters: dict[str, Any], next_state: str) -> State:
-    """A task on an AWS service integration (DynamoDB, SNS): its result is dropped."""
+    """A task on an AWS service integration (DynamoDB, SNS, S3): its result is dropped."""
     return {
         "Type": "Task",
         "Resource": resource,
@@ -147,3 +165,8 @@ def service_task(resource: Sub, parameters: dict[str, Any], next_state: str) -> 
         "Retry": retry(lambda_task=False),
         "Next": next_state,
     }
+
+
+def is_present(path: str) -> dict[str, Any]:
+    """A Choice rule: ``path`` exists in the state's input."""
+    return {"Variable": path, "IsPresent": True}

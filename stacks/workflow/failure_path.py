@@ -1,24 +1,20 @@
-"""The failure path: remember the failed stage, quarantine the file, record, notify, fail.
+"""The failure path: describe the failure, quarantine the file, record, notify, fail.
 
 A main-path task enters it through its ``<Task>Failed`` marker (``entry``) with the error at
-``ERROR``. Each step's Catch only moves forward, so the path always ends in PipelineFailed and
-the execution fails (the ExecutionsFailed alarm), whatever else fails on the way.
+ERROR. Quarantine uses Step Functions' own S3 integrations (``conditional``), never a
+function, so it works while a function is the thing that is broken: the original version is
+copied to failed/<path> (tags kept), the report written beside it, then the raw/ version
+deleted, each write only if failed/ does not hold a newer upload of the key (then this
+attempt is SUPERSEDED). If S3 itself keeps failing, the file stays under raw/, the failure
+is still recorded and notified, and the execution fails for a sweep to retry. Every Catch
+moves forward, so the path always ends.
 """
 
 from typing import Any
 
 from contract.metadata import Attr, Status
-from contract.payloads import (
-    SUBJECT_PREFIX,
-    Action,
-    Notification,
-    QuarantineRequest,
-    QuarantineResult,
-    Stage,
-    field_names,
-    field_path,
-)
-from stacks.workflow import records
+from contract.payloads import Notification, Stage, field_names
+from stacks.workflow import conditional, records
 from stacks.workflow.asl import (
     EXECUTION_ID,
     SNS_PUBLISH,
@@ -27,23 +23,31 @@ from stacks.workflow.asl import (
     Substitution,
     catch,
     from_input,
-    invoke,
+    merge,
     service_task,
     substituted,
-    task_request,
 )
 
-QUARANTINE = "Quarantine"
+DESCRIBE = "DescribeFailure"
+QUARANTINE = "QuarantineFile"
+REPORT = "QuarantineReport"
+DELETE_RAW = "QuarantineDeleteRaw"
 QUARANTINE_FAILED = "QuarantineFailed"
 RECORD_FAILURE = "RecordFailure"
 NOTIFY = "Notify"
-NOTIFY_PLAIN = "NotifyWithPlainSubject"
+FINISH = "FinishFailure"
 PIPELINE_FAILED = "PipelineFailed"
+SUPERSEDED_DELETE_RAW = "SupersededDeleteRaw"
+RECORD_SUPERSEDED = "RecordSupersededFailure"
+#: Where every superseded attempt ends (main path too): a success, no alarm.
+FINISH_SUPERSEDED = "FinishSuperseded"
+SUPERSEDED = "Superseded"
 
 # Where the failure path keeps what it knows in the execution state.
 ERROR = "$.error"  # the caught error (Error, Cause) of the failed main-path task
 FAILED_STAGE = "$.failed_stage"  # the pipeline stage of that task (Stage)
-FAILURE = "$.failure"  # the quarantine's result (QuarantineResult)
+FAILURE = "$.failure"  # error_message (recorded, notified) and report (failed/<path>.error.json)
+MESSAGE = f"{FAILURE}.error_message"
 
 
 def failed(name: str) -> str:
@@ -57,103 +61,164 @@ def catch_into(name: str) -> list[dict[str, Any]]:
 
 
 def entry(name: str, stage: Stage) -> States:
-    """The marker of main-path state ``name``: remember ``stage``, then quarantine."""
+    """The marker of main-path state ``name``: remember ``stage``, then describe the failure."""
     marker = {
         "Type": "Pass",
-        "Comment": f"Remember that {name} failed, for the notification",
+        "Comment": f"Remember that {name} failed, for the report and the notification",
         "Result": stage.value,
         "ResultPath": FAILED_STAGE,
-        "Next": QUARANTINE,
+        "Next": DESCRIBE,
     }
     return {failed(name): marker}
 
 
 def states() -> States:
     """Every failure-path state after the markers."""
-    return {
-        QUARANTINE: _quarantine(),
-        QUARANTINE_FAILED: _quarantine_failed(),
-        RECORD_FAILURE: _record_failure(),
-        NOTIFY: _notify(),
-        NOTIFY_PLAIN: _notify_plain(),
-        PIPELINE_FAILED: {
-            "Type": "Fail",
-            "Error": "PipelineFailed",
-            "Cause": "Processing failed; see the metadata table and the notification",
+    return merge(
+        {DESCRIBE: _describe()},
+        conditional.write_if_newest(
+            QUARANTINE,
+            from_input("failed_key"),
+            ("copyObject", _copy),
+            done=f"{REPORT}Holder",
+            superseded=SUPERSEDED_DELETE_RAW,
+            failed=QUARANTINE_FAILED,
+            source_gone=RECORD_FAILURE,
+        ),
+        conditional.write_if_newest(
+            REPORT,
+            from_input("error_report_key"),
+            ("putObject", _put_report),
+            done=DELETE_RAW,
+            superseded=DELETE_RAW,  # a newer failed upload's report: leave it
+            failed=QUARANTINE_FAILED,
+        ),
+        {
+            DELETE_RAW: _delete_raw(RECORD_FAILURE),
+            QUARANTINE_FAILED: _quarantine_failed(),
+            RECORD_FAILURE: records.update_outcome(
+                Status.FAILED,
+                {
+                    Attr.ERROR_MESSAGE: (":error", {"S.$": MESSAGE}),
+                    Attr.OUTPUT_KEY: (":output", {"S.$": from_input("failed_key")}),
+                },
+                NOTIFY,
+            ),
+            NOTIFY: notify(FAILED_STAGE, MESSAGE, FINISH),
+            SUPERSEDED_DELETE_RAW: _delete_raw(RECORD_SUPERSEDED),
+            RECORD_SUPERSEDED: records.update_outcome(Status.SUPERSEDED, {}, FINISH_SUPERSEDED),
         },
+        records.finish(
+            FINISH,
+            PIPELINE_FAILED,
+            {
+                "Type": "Fail",
+                "Error": "PipelineFailed",
+                "Cause": "Processing failed; see the metadata table and the notification",
+            },
+        ),
+        records.finish(
+            FINISH_SUPERSEDED,
+            SUPERSEDED,
+            {"Type": "Succeed", "Comment": "A newer upload of the key holds the outcome"},
+        ),
+        records.bookkeeping_failed(),
+    )
+
+
+def _describe() -> State:
+    """The message to record and notify, and the report: from the caught error."""
+    report = {
+        "file.$": from_input("key"),
+        "bucket.$": from_input("bucket"),
+        "version_id.$": from_input("version_id"),
+        "sequencer.$": from_input("sequencer"),
+        "execution_arn.$": EXECUTION_ID,
+        "stage.$": FAILED_STAGE,
+        "outcome": "quarantined",
+        "error.$": f"States.Format('{{}}: {{}}', {ERROR}.Error, {ERROR}.Cause)",
+        "caught.$": ERROR,
+    }
+    return {
+        "Type": "Pass",
+        "Parameters": {
+            "error_message.$": f"States.Format('{{}}: {{}}', {ERROR}.Error, {ERROR}.Cause)",
+            "report": report,
+        },
+        "ResultPath": FAILURE,
+        "Next": f"{QUARANTINE}Holder",
     }
 
 
-def _failure(name: str) -> str:
-    return field_path(FAILURE, QuarantineResult, name)
-
-
-def _quarantine() -> State:
-    payload = task_request(
-        QuarantineRequest, action=Action.QUARANTINE.value, stage=FAILED_STAGE, error=ERROR
-    )
+def _copy(conditions: dict[str, str]) -> dict[str, Any]:
+    """CopyObject of the raw/ version to failed/<path>: bytes and tags as uploaded."""
     return {
-        **invoke(
-            substituted(Substitution.VALIDATION_FUNCTION_ARN), payload, FAILURE, RECORD_FAILURE
-        ),
-        "Comment": "Move the file to failed/ if it is still under raw/",
-        "ResultSelector": {
-            f"{name}.$": field_path("$.Payload", QuarantineResult, name)
-            for name in ("quarantined", "error_message")
-        },
-        "Catch": catch(QUARANTINE_FAILED, "$.quarantine_error"),
+        "Bucket.$": from_input("bucket"),
+        "Key.$": from_input("failed_key"),
+        "CopySource.$": from_input("copy_source"),
+        "MetadataDirective": "REPLACE",
+        "ContentType": "text/csv",
+        "Metadata": conditional.metadata(),
+        **conditions,
+    }
+
+
+def _put_report(conditions: dict[str, str]) -> dict[str, Any]:
+    return {
+        "Bucket.$": from_input("bucket"),
+        "Key.$": from_input("error_report_key"),
+        "Body.$": f"States.JsonToString({FAILURE}.report)",
+        "ContentType": "application/json",
+        "Metadata": conditional.metadata(),
+        **conditions,
+    }
+
+
+def _delete_raw(next_state: str) -> State:
+    """Delete the raw/ version (only once its outcome is written); a newer upload stays."""
+    parameters = {
+        "Bucket.$": from_input("bucket"),
+        "Key.$": from_input("key"),
+        "VersionId.$": from_input("version_id"),
+    }
+    return {
+        **service_task(conditional.s3_sdk("deleteObject"), parameters, next_state),
+        "Catch": catch(QUARANTINE_FAILED, conditional.S3_ERROR),
     }
 
 
 def _quarantine_failed() -> State:
     return {
         "Type": "Pass",
-        "Comment": "Quarantine failed: record and notify the raw cause instead",
-        "Parameters": {"quarantined": False, "error_message.$": f"{ERROR}.Cause"},
+        "Comment": "S3 kept failing: the file stays under raw/; record and notify anyway",
+        "Parameters": {
+            "error_message.$": f"States.Format('{{}} (not moved to failed/: {{}})', {MESSAGE}, {conditional.S3_ERROR}.Cause)",
+        },
         "ResultPath": FAILURE,
         "Next": RECORD_FAILURE,
     }
 
 
-def _record_failure() -> State:
-    return {
-        **records.update_outcome(
-            Status.FAILED,
-            {Attr.ERROR_MESSAGE: (":error", {"S.$": _failure("error_message")})},
-            NOTIFY,
-        ),
-        "Catch": catch(NOTIFY, "$.record_failure_error"),
-    }
-
-
-def _message() -> dict[str, str]:
-    """The notification body (contract ``Notification``) from the execution state."""
+def notify(stage: str, message: str, next_state: str) -> State:
+    """Publish the failure notification; a failure is bookkeeping (remembered, goes on)."""
     sources = {
         "file": from_input("key"),
+        "version_id": from_input("version_id"),
         "bucket": from_input("bucket"),
-        "stage": FAILED_STAGE,
-        "error": _failure("error_message"),
+        "stage": stage,
+        "error": message,
         "execution_arn": EXECUTION_ID,
     }
-    return {f"{name}.$": sources[name] for name in field_names(Notification)}
-
-
-def _publish(subject: dict[str, str], next_state: str) -> State:
-    parameters = {"TopicArn": substituted(Substitution.TOPIC_ARN), **subject, "Message": _message()}
-    return service_task(SNS_PUBLISH, parameters, next_state)
-
-
-def _notify() -> State:
-    subject = {"Subject.$": f"States.Format('{SUBJECT_PREFIX}{{}}', {from_input('key')})"}
-    return {
-        **_publish(subject, PIPELINE_FAILED),
-        # SNS refuses subjects over 100 characters or with non-ASCII: retry without the key.
-        "Catch": catch(NOTIFY_PLAIN, "$.notify_error"),
+    body = {
+        (f"{name}.$" if sources[name].startswith("$") else name): sources[name]
+        for name in field_names(Notification)
     }
-
-
-def _notify_plain() -> State:
+    parameters = {
+        "TopicArn": substituted(Substitution.TOPIC_ARN),
+        "Subject.$": from_input("subject"),
+        "Message": body,
+    }
     return {
-        **_publish({"Subject": SUBJECT_PREFIX.rstrip(": ")}, PIPELINE_FAILED),
-        "Catch": catch(PIPELINE_FAILED, "$.notify_error"),
+        **service_task(SNS_PUBLISH, parameters, next_state),
+        "Catch": catch(next_state, records.BOOKKEEPING_ERROR),
     }

@@ -1,8 +1,11 @@
 """The main path: record the start, validate, transform, record the outcome.
 
-A valid file ends in Succeeded, an invalid one in FileRejected (both succeed). Every task is
-``_guarded``: once its retries are spent, any error enters the failure path through the task's
-``<Task>Failed`` marker, which remembers the pipeline stage for the notification.
+A valid file ends in Succeeded, an invalid one in FileRejected after its notification, an
+upload a newer one of the same key has overtaken in Superseded (all three succeed). Every
+function task is ``_guarded``: once its retries are spent, any error enters the failure path
+through the task's ``<Task>Failed`` marker, which remembers the pipeline stage. A metadata
+write or notification that keeps failing never changes the path (``records``): the
+execution then ends in BookkeepingFailed instead of its outcome.
 """
 
 from typing import Any
@@ -34,9 +37,14 @@ VALIDATE = "Validate"
 IS_VALID = "IsValid"
 UNEXPECTED_RESULT = "UnexpectedValidationResult"
 TRANSFORM = "Transform"
+IS_WRITTEN = "IsWritten"
 RECORD_SUCCESS = "RecordSuccess"
+FINISH_SUCCEEDED = "FinishSucceeded"
 SUCCEEDED = "Succeeded"
+RECORD_SUPERSEDED = "RecordSuperseded"
 RECORD_INVALID = "RecordInvalid"
+NOTIFY_INVALID = "NotifyInvalid"
+FINISH_REJECTED = "FinishRejected"
 FILE_REJECTED = "FileRejected"
 
 START = RECORD_START
@@ -47,29 +55,38 @@ TRANSFORMATION = "$.transformation"
 
 
 def states() -> States:
-    """Every main-path state, each task with its failure-path marker."""
+    """Every main-path state, each function task with its failure-path marker."""
     return merge(
-        _guarded(RECORD_START, Stage.METADATA, records.put_start(VALIDATE)),
+        {RECORD_START: records.put_start(VALIDATE)},
         _guarded(VALIDATE, Stage.VALIDATION, _validate()),
         {IS_VALID: _is_valid(), UNEXPECTED_RESULT: _unexpected_result()},
         _guarded(TRANSFORM, Stage.TRANSFORMATION, _transform()),
-        _guarded(RECORD_SUCCESS, Stage.METADATA, _record_success()),
-        {SUCCEEDED: {"Type": "Succeed"}},
-        _guarded(RECORD_INVALID, Stage.METADATA, _record_invalid()),
-        # A rejected file is an expected outcome, already filed under failed/ and notified by
-        # the validation function: the execution succeeds, so the ExecutionsFailed alarm means
-        # that the pipeline itself broke, not that a sender shipped a bad file.
         {
-            FILE_REJECTED: {
+            IS_WRITTEN: _is_written(),
+            RECORD_SUCCESS: _record_success(),
+            RECORD_SUPERSEDED: _record(Status.SUPERSEDED, {}, failure_path.FINISH_SUPERSEDED),
+            RECORD_INVALID: _record_invalid(),
+            NOTIFY_INVALID: failure_path.notify(
+                Stage.VALIDATION.value, _validation("error"), FINISH_REJECTED
+            ),
+        },
+        records.finish(FINISH_SUCCEEDED, SUCCEEDED, {"Type": "Succeed"}),
+        # A rejected file is an expected outcome, filed under failed/ and notified: the
+        # execution succeeds, so the ExecutionsFailed alarm means that the pipeline itself
+        # broke, not that a sender shipped a bad file.
+        records.finish(
+            FINISH_REJECTED,
+            FILE_REJECTED,
+            {
                 "Type": "Succeed",
                 "Comment": "The file broke the data contract; see failed/<path>.error.json",
-            }
-        },
+            },
+        ),
     )
 
 
 def _guarded(name: str, stage: Stage, task: State) -> States:
-    """A main-path task whose errors, once retried, enter the failure path remembering ``stage``."""
+    """A function task whose errors, once retried, enter the failure path remembering ``stage``."""
     return {
         name: {**task, "Catch": failure_path.catch_into(name)},
         **failure_path.entry(name, stage),
@@ -93,6 +110,12 @@ def _validate() -> State:
     )
 
 
+def _is_true(path: str) -> dict[str, Any]:
+    return {
+        "And": [{"Variable": path, "IsBoolean": True}, {"Variable": path, "BooleanEquals": True}]
+    }
+
+
 def _is_valid() -> State:
     """Only a boolean ``valid`` decides; anything else is an unexpected result."""
 
@@ -104,10 +127,12 @@ def _is_valid() -> State:
             ]
         }
 
+    superseded = {"And": [valid_is(False), _is_true(_validation("superseded"))]}
     return {
         "Type": "Choice",
         "Choices": [
             {**valid_is(True), "Next": TRANSFORM},
+            {**superseded, "Next": RECORD_SUPERSEDED},
             {**valid_is(False), "Next": RECORD_INVALID},
         ],
         "Default": UNEXPECTED_RESULT,
@@ -132,8 +157,30 @@ def _transform() -> State:
         substituted(Substitution.TRANSFORMATION_FUNCTION_ARN),
         task_request(TaskRequest),
         TRANSFORMATION,
-        RECORD_SUCCESS,
+        IS_WRITTEN,
     )
+
+
+def _is_written() -> State:
+    """The output was written, unless processed/ holds a newer upload's (superseded)."""
+    return {
+        "Type": "Choice",
+        "Choices": [{**_is_true(_transformation("superseded")), "Next": RECORD_SUPERSEDED}],
+        "Default": RECORD_SUCCESS,
+    }
+
+
+def _counts() -> dict[str, records.Assignment]:
+    """The row counts of the validation: every valid, invalid or superseded file has them."""
+    return {
+        Attr.ROWS_TOTAL: (":total", number(_validation("rows_total"))),
+        Attr.ROWS_VALID: (":valid", number(_validation("rows_valid"))),
+        Attr.ROWS_REJECTED: (":rejected", number(_validation("rows_rejected"))),
+    }
+
+
+def _record(status: Status, assignments: dict[str, records.Assignment], next_state: str) -> State:
+    return records.update_outcome(status, {**_counts(), **assignments}, next_state)
 
 
 def _record_success() -> State:
@@ -145,19 +192,16 @@ def _record_success() -> State:
             Attr.ROWS_REJECTED: (":rejected", number(_transformation("rows_rejected"))),
             Attr.OUTPUT_KEY: (":output", {"S.$": _transformation("output_key")}),
         },
-        SUCCEEDED,
+        FINISH_SUCCEEDED,
     )
 
 
 def _record_invalid() -> State:
-    return records.update_outcome(
+    return _record(
         Status.FAILED,
         {
             Attr.ERROR_MESSAGE: (":error", {"S.$": _validation("error")}),
-            Attr.ROWS_TOTAL: (":total", number(_validation("rows_total"))),
-            Attr.ROWS_VALID: (":valid", number(_validation("rows_valid"))),
-            Attr.ROWS_REJECTED: (":rejected", number(_validation("rows_rejected"))),
             Attr.OUTPUT_KEY: (":output", {"S.$": _validation("outcome_key")}),
         },
-        FILE_REJECTED,
+        NOTIFY_INVALID,
     )

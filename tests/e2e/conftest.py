@@ -2,27 +2,30 @@
 
 The stack is built from the generated templates and the real function code through the
 production path (bootstrap, package, `aws cloudformation deploy`), once; every test uses its
-own key prefix, and the invariant of docs/pipeline.md §1.4 is checked after each test for the keys it
-uploaded.
+own key prefix, and the invariants of docs/pipeline.md (tools/invariants.py) are checked after
+each test for every version it uploaded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from contract.metadata import TERMINAL
+from functions.common.naming import execution_name
 from stacks.names import Output
 from tests.e2e import iam
-from tools import local, pipeline_state
+from tools import invariants, local, pipeline_state
 from tools.emulator import Emulator
+from tools.emulator.api_faults import ApiFaults, CallLog
 
 E2E = Path(__file__).parent
 
@@ -51,8 +54,10 @@ class Pipeline:
     emulator: Emulator
     outputs: dict[str, str]
     queue_url: str
+    api_faults: ApiFaults
+    call_log: CallLog
     notifications: list[dict[str, Any]] = field(default_factory=list)
-    uploaded: list[str] = field(default_factory=list)  # keys uploaded by the current test
+    uploads: list[invariants.Upload] = field(default_factory=list)  # by the current test
 
     @property
     def bucket(self) -> str:
@@ -62,15 +67,38 @@ class Pipeline:
     def table(self) -> str:
         return self.outputs[Output.TABLE_NAME]
 
-    def upload(self, key: str, body: bytes) -> str:
-        """Put an object under raw/ (the notification starts the pipeline)."""
-        boto3.client("s3").put_object(Bucket=self.bucket, Key=key, Body=body)
-        self.uploaded.append(key)
+    def upload(
+        self, key: str, body: bytes, *, quarantined: bool = False, waived: tuple[str, ...] = ()
+    ) -> str:
+        """Put an object under raw/ (the notification starts the pipeline); remember the version.
+
+        ``quarantined``: the test makes a valid file fail on purpose; ``waived``: verdict
+        categories the test breaks on purpose and asserts itself.
+        """
+        response = boto3.client("s3").put_object(Bucket=self.bucket, Key=key, Body=body)
+        self.uploads.append(
+            invariants.Upload(
+                key, response.get("VersionId", ""), "", body, quarantined, frozenset(waived)
+            )
+        )
         return key
 
-    def wait(self, keys: list[str], timeout: float = 30.0) -> dict[str, pipeline_state.FileResult]:
-        """Every key's outcome (status, rows, where it went, and any invariant problem)."""
-        return pipeline_state.wait_for_outcomes(self.bucket, self.table, keys, timeout)
+    def execution_arn(self, upload: invariants.Upload) -> str:
+        """The execution of one upload (its name is derived from bucket, key and version)."""
+        etag = hashlib.md5(upload.body, usedforsecurity=False).hexdigest()
+        name = execution_name(self.bucket, upload.key, upload.version_id, etag)
+        return pipeline_state.execution_arn(self.outputs[Output.STATE_MACHINE_ARN], name)
+
+    def finish(self, timeout: float = 60.0) -> dict[str, str]:
+        """Wait until every upload's execution has ended; their statuses by key."""
+        arns = {self.execution_arn(u): u.key for u in self.uploads}
+        statuses = pipeline_state.wait_for_executions(list(arns), timeout)
+        return {arns[arn]: status for arn, status in statuses.items()}
+
+    def wait(self, keys: list[str], timeout: float = 60.0) -> dict[str, pipeline_state.FileResult]:
+        """Every key's outcome (status, rows, where it went) once its executions ended."""
+        self.finish(timeout)
+        return pipeline_state.wait_for_outcomes(self.bucket, self.table, keys, 1.0)
 
     def items(self, key: str) -> list[dict[str, Any]]:
         """The metadata items of one file."""
@@ -88,6 +116,33 @@ class Pipeline:
             if isinstance(n["message"], dict) and n["message"].get("file") == key
         ]
 
+    def sequencers(self) -> dict[str, str]:
+        """The S3 sequencer of every version the validation function was notified of."""
+        found: dict[str, str] = {}
+        for invocation in self.emulator.invocations("validation"):
+            for record in (
+                invocation.event.get("Records", []) if isinstance(invocation.event, dict) else []
+            ):
+                obj = record.get("s3", {}).get("object", {})
+                if obj.get("versionId"):
+                    found[obj["versionId"]] = obj.get("sequencer", "")
+        return found
+
+    def verdicts(self) -> list[invariants.Verdict]:
+        """The invariant verdict of every upload of the current test (after ``finish``)."""
+        time.sleep(0.2)  # let the last SNS -> SQS deliveries land
+        self.messages_for("")
+        sequencers = self.sequencers()
+        uploads = [replace(u, sequencer=sequencers.get(u.version_id, "")) for u in self.uploads]
+        state = invariants.read_state(
+            self.bucket,
+            pipeline_state.metadata_items(self.table),
+            self.notifications,
+            [u.key for u in uploads],
+            self.call_log.snapshot(),
+        )
+        return invariants.check(uploads, state)
+
 
 @pytest.fixture(scope="package")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
@@ -97,7 +152,9 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         # The layer is never executed on the emulator: the placeholder keeps 46 MB out of memory.
         outputs = local.deploy_pipeline(emulator.region, build_dir, real_layer=False)
         queue_url = pipeline_state.subscribe_capture_queue(outputs[Output.TOPIC_ARN])
-        yield Pipeline(emulator, outputs, queue_url)
+        yield Pipeline(
+            emulator, outputs, queue_url, ApiFaults(emulator.calls), CallLog(emulator.calls)
+        )
 
 
 @pytest.fixture
@@ -123,31 +180,24 @@ def no_iam_denials(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def invariant(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After each test: every uploaded key in exactly one of processed/ or failed/, raw/ empty
-    for it, one metadata item per upload (docs/pipeline.md §1.4)."""
+    """After each test, every upload's verdict (tools/invariants.py) is "ok": one correct
+    outcome, exact record, one notification per failure, raw/ empty, outcome before delete."""
     if "pipeline" not in request.fixturenames:
         yield
         return
     pipe: Pipeline = request.getfixturevalue("pipeline")
-    pipe.uploaded = []
+    pipe.uploads = []
     yield
-    keys = list(dict.fromkeys(pipe.uploaded))
-    if not keys:
+    pipe.api_faults.clear()
+    if not pipe.uploads:
         return
-    results = pipe.wait(keys)
-    raw_left = set(pipeline_state.list_keys(pipe.bucket, "raw/")) & set(keys)
-    assert not raw_left, f"left under raw/: {raw_left}"
-    outcomes = set(pipeline_state.list_keys(pipe.bucket, "processed/")) | set(
-        pipeline_state.list_keys(pipe.bucket, "failed/")
-    )
-    items = pipeline_state.metadata_items(pipe.table)
-    for key in keys:
-        rel = key.removeprefix("raw/")
-        places = [p for p in (f"processed/{rel}", f"failed/{rel}") if p in outcomes]
-        assert len(places) == 1, f"{key}: outcome objects {places}"
-        attempts = [i for i in items if i["file_name"] == key]
-        assert len(attempts) == pipe.uploaded.count(key), f"{key}: one item per attempt"
-        assert results[key].status in TERMINAL
+    pipe.finish()
+    broken = [
+        f"{v.upload.key} ({v.upload.version_id}): {v.category}: {v.detail}"
+        for v in pipe.verdicts()
+        if v.category != invariants.OK
+    ]
+    assert broken == [], broken
 
 
 def csv_bytes(

@@ -86,7 +86,7 @@ def test_transformation_crash_is_retried_then_caught_and_quarantined(
     key = f"{prefix}crash.csv"
     pipeline.emulator.faults.inject("transformation", times=100, key_contains=key)
 
-    pipeline.upload(key, VALID)
+    pipeline.upload(key, VALID, quarantined=True)
     result = pipeline.wait([key])[key]
 
     rel = key.removeprefix("raw/")
@@ -96,6 +96,8 @@ def test_transformation_crash_is_retried_then_caught_and_quarantined(
     assert len(attempts) == 4 and not any(a.ok for a in attempts)  # 1 try + 3 retries (States.ALL)
     (item,) = pipeline.items(key)
     assert item["status"] == "FAILED" and "InjectedFault" in item["error_message"]
+    report = json.loads(pipeline.read(f"failed/{rel}.error.json"))
+    assert (report["outcome"], report["stage"]) == ("quarantined", "transformation")
     time.sleep(0.2)
     (message,) = pipeline.messages_for(key)
     assert message["message"]["stage"] == "transformation"

@@ -17,7 +17,7 @@ FUNCTIONS = {
     "ValidationFunction": (
         "functions.validation.handler.lambda_handler",
         "validation",
-        {"STATE_MACHINE_ARN", "TOPIC_ARN"},
+        {"STATE_MACHINE_ARN"},
     ),
     "TransformationFunction": (
         "functions.transformation.handler.lambda_handler",
@@ -79,7 +79,7 @@ def test_validation_knows_the_workflow_by_its_deterministic_name(compute: dict[s
     assert canonical(env["STATE_MACHINE_ARN"]) == (
         "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${StateMachineName}"
     )
-    assert env["TOPIC_ARN"] == {"Ref": "TopicArn"}
+    assert "TOPIC_ARN" not in env  # the workflow notifies, never the function
 
 
 def test_one_failure_mechanism_per_function(compute: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ def test_the_expected_alarms_exist(alarms: dict[str, dict[str, Any]]) -> None:
         "ValidationDeadLetterQueueAlarm",
         "StateMachineExecutionsFailedAlarm",
         "StateMachineExecutionsTimedOutAlarm",
+        "BookkeepingFailedAlarm",
     }
 
 

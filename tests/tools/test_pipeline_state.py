@@ -8,6 +8,7 @@ import pytest
 
 from contract.keys import FileKeys
 from contract.metadata import PARTITION_KEY, SORT_KEY, Attr, Status
+from tools import pipeline_state
 from tools.pipeline_state import _notification, file_result
 
 KEY = "raw/2024/sales.csv"
@@ -81,3 +82,10 @@ def test_a_notification_body_is_parsed_when_it_is_json() -> None:
 
     assert _notification(envelope) == {"subject": "s", "message": {"file": KEY}, "timestamp": "t"}
     assert _notification({"Message": "plain text"})["message"] == "plain text"
+
+
+def test_an_executions_arn_follows_from_its_machine_and_name() -> None:
+    machine = "arn:aws:states:us-east-1:123456789012:stateMachine:csv-etl-dev-pipeline"
+    assert pipeline_state.execution_arn(machine, "x-0a1b") == (
+        "arn:aws:states:us-east-1:123456789012:execution:csv-etl-dev-pipeline:x-0a1b"
+    )

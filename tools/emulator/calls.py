@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -119,20 +120,28 @@ class _ErrorResponse(HTTPException):
 
 
 def error_body(service: str, error: AwsError) -> tuple[dict[str, str], str]:
-    """Headers and body of an AWS error response in ``service``'s protocol."""
+    """Headers and body of an AWS error response in ``service``'s protocol.
+
+    Every AWS answer carries a request id (clients, Step Functions' error causes read it).
+    """
     kind = protocol(service)
+    request_id = {"x-amzn-RequestId": str(uuid.uuid4()), "x-amz-request-id": str(uuid.uuid4())}
     if kind in {"json", "rest-json"}:
         body = json.dumps({"__type": error.code, "message": error.message})
-        return {"Content-Type": "application/json", "X-Amzn-ErrorType": error.code}, body
+        return {
+            "Content-Type": "application/json",
+            "X-Amzn-ErrorType": error.code,
+            **request_id,
+        }, body
     if kind == "rest-xml":
         body = f"<Error><Code>{error.code}</Code><Message>{_xml(error.message)}</Message></Error>"
-        return {"Content-Type": "application/xml"}, body
+        return {"Content-Type": "application/xml", **request_id}, body
     body = (
         "<ErrorResponse><Error><Type>Sender</Type>"
         f"<Code>{error.code}</Code><Message>{_xml(error.message)}</Message></Error>"
         "<RequestId>emulator</RequestId></ErrorResponse>"
     )
-    return {"Content-Type": "text/xml"}, body
+    return {"Content-Type": "text/xml", **request_id}, body
 
 
 def as_http_error(service: str, error: AwsError) -> HTTPException:

@@ -14,20 +14,18 @@ from functions.common.config import (
 from functions.core import CoreConfig
 
 STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:csv-etl-prod-pipeline"
-TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:csv-etl-failures"
 ENV = {
-    "STATE_MACHINE_ARN": STATE_MACHINE_ARN,
-    "TOPIC_ARN": f" {TOPIC_ARN} ",
+    "STATE_MACHINE_ARN": f" {STATE_MACHINE_ARN} ",
     "MAX_INVALID_ROW_RATIO": "0.01",
     "SOURCE_TIMEZONE": "Europe/Berlin",
 }
 
 
-def test_validation_settings_hold_the_workflow_topic_and_core_rules() -> None:
+def test_validation_settings_hold_the_workflow_and_core_rules() -> None:
     settings = ValidationSettings.from_env(ENV)
 
     assert settings == ValidationSettings(
-        STATE_MACHINE_ARN, TOPIC_ARN, CoreConfig(Decimal("0.01"), "Europe/Berlin")
+        STATE_MACHINE_ARN, CoreConfig(Decimal("0.01"), "Europe/Berlin")
     )
 
 
@@ -39,7 +37,7 @@ def test_transformation_settings_need_only_the_core_rules() -> None:
     ("name", "value", "message"),
     [
         ("STATE_MACHINE_ARN", "", "STATE_MACHINE_ARN is required"),
-        ("TOPIC_ARN", "arn:aws:sqs:us-east-1:123456789012:q", "TOPIC_ARN is not a valid ARN"),
+        ("STATE_MACHINE_ARN", "arn:aws:sqs:us-east-1:123456789012:q", "not a valid ARN"),
         ("MAX_INVALID_ROW_RATIO", "2", "environment variable MAX_INVALID_ROW_RATIO"),
         ("SOURCE_TIMEZONE", "Nowhere/City", "environment variable SOURCE_TIMEZONE"),
         # zoneinfo knows these, polars does not: every file would fail on a polars error

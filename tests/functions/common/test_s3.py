@@ -1,6 +1,8 @@
-"""S3 helpers on moto: a big copy is multipart and byte-identical."""
+"""S3 helpers on moto: the exact version is read, however many uploads followed it."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -8,25 +10,20 @@ from functions.common import s3 as s3_helpers
 from tests.functions.conftest import Aws
 
 
-def test_big_copy_is_multipart_and_byte_identical(
-    aws: Aws, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(
-        s3_helpers,
-        "COPY_CONFIG",
-        s3_helpers.TransferConfig(
-            multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024
-        ),
-    )
-    data = bytes(range(256)) * (6 * 1024 * 4)  # 6 MiB
-    version = aws.put("raw/big.csv", data)["version_id"]
-    aws.put("raw/big.csv", b"a newer upload")
+def test_download_reads_the_exact_version_not_the_latest(aws: Aws, tmp_path: Path) -> None:
+    version = aws.put("raw/x.csv", b"first upload")["version_id"]
+    aws.put("raw/x.csv", b"a newer upload")
 
-    s3_helpers.copy(aws.s3, aws.bucket, "raw/big.csv", version, "failed/big.csv")
+    size = s3_helpers.download(aws.s3, aws.bucket, "raw/x.csv", version, tmp_path / "x.csv")
 
-    assert aws.get("failed/big.csv") == data
-    assert (
-        aws.s3.head_object(Bucket=aws.bucket, Key="failed/big.csv")["ETag"]
-        .strip('"')
-        .endswith("-2")
+    assert (tmp_path / "x.csv").read_bytes() == b"first upload" and size == 12
+
+
+def test_a_report_is_read_back_and_a_huge_one_refused(aws: Aws) -> None:
+    aws.s3.put_object(
+        Bucket=aws.bucket, Key="failed/x.json", Body=s3_helpers.json_bytes({"a": "é"})
     )
+    assert s3_helpers.get_small_json(aws.s3, aws.bucket, "failed/x.json") == {"a": "é"}
+    assert s3_helpers.get_small_json(aws.s3, aws.bucket, "failed/missing.json") is None
+    with pytest.raises(ValueError, match="larger than 3 bytes"):
+        s3_helpers.get_small_json(aws.s3, aws.bucket, "failed/x.json", limit=3)

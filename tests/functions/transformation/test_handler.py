@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from contract.ordering import rank
+from functions.common import conditional
 from functions.common import s3 as s3_helpers
 from functions.common.config import TransformationSettings
 from functions.common.events import SourceMissingError, TransformationError
@@ -62,7 +64,13 @@ def test_valid_file_is_transformed_exactly_and_leaves_raw(
     result = lambda_handler(event, context)
 
     # THEN processed/ holds exactly the data-contract.md §4 output, raw/ is empty, /tmp is clean
-    assert result == {"output_key": OUTPUT, "rows_total": 2, "rows_valid": 2, "rows_rejected": 0}
+    assert result == {
+        "output_key": OUTPUT,
+        "rows_total": 2,
+        "rows_valid": 2,
+        "rows_rejected": 0,
+        "superseded": False,
+    }
     assert aws.get(OUTPUT) == VALID_PROCESSED
     assert aws.keys() == [OUTPUT]
     assert _leftovers() == before
@@ -119,13 +127,8 @@ def test_big_output_is_uploaded_in_parts(
     aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a 5 MiB multipart threshold (S3's minimum part size) and a ~6 MiB output
-    monkeypatch.setattr(
-        s3_helpers,
-        "TRANSFER_CONFIG",
-        s3_helpers.TransferConfig(
-            multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024
-        ),
-    )
+    monkeypatch.setattr(conditional, "SINGLE_REQUEST_BYTES", 5 * 1024 * 1024)
+    monkeypatch.setattr(conditional, "PART_BYTES", 5 * 1024 * 1024)
     row = b"t%07d,c1,1.00,2024-01-02T03:04:05Z,%s\n"
     rows = b"".join(row % (i, b"x" * 40) for i in range(100_000))
     event = load_event(
@@ -140,6 +143,45 @@ def test_big_output_is_uploaded_in_parts(
     head = aws.s3.head_object(Bucket=aws.bucket, Key=OUTPUT)
     assert head["ETag"].strip('"').endswith("-2")  # a multipart upload of two parts
     assert head["ContentLength"] > 5 * 1024 * 1024
+    assert head["Metadata"]["sourceversion"] == event["version_id"]
+
+
+def test_an_older_upload_never_overwrites_a_newer_output(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    # GIVEN processed/ holds the output of a newer upload of the key
+    aws.s3.put_object(
+        Bucket=aws.bucket,
+        Key=OUTPUT,
+        Body=b"newer",
+        Metadata={"rank": rank("00B0"), "sourceversion": "v2"},
+    )
+    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV), sequencer="00A0")
+
+    # WHEN the older upload's Transform runs
+    result = lambda_handler(event, context)
+
+    # THEN it is superseded: the newer output stays, the older original leaves raw/
+    assert result["superseded"] is True and result["output_key"] == ""
+    assert aws.get(OUTPUT) == b"newer"
+    assert aws.keys("raw/") == []
+    # AND a retry (raw/ gone) still answers superseded
+    assert lambda_handler(event, context)["superseded"] is True
+
+
+def test_a_newer_upload_replaces_an_older_output(aws: Aws, context: FakeLambdaContext) -> None:
+    aws.s3.put_object(
+        Bucket=aws.bucket,
+        Key=OUTPUT,
+        Body=b"older",
+        Metadata={"rank": rank("00A0"), "sourceversion": "v1"},
+    )
+    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV), sequencer="00B0")
+
+    result = lambda_handler(event, context)
+
+    assert result["superseded"] is False
+    assert aws.get(OUTPUT) == VALID_PROCESSED
 
 
 def test_unsupported_event_raises(aws: Aws, context: FakeLambdaContext) -> None:
@@ -180,3 +222,21 @@ def test_settings_are_read_once_per_invocation(
     lambda_handler(load_event("transform.json", aws, **aws.put(KEY, VALID_CSV)), context)
 
     assert len(reads) == 1
+
+
+def test_the_original_is_deleted_only_after_the_output_is_written(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    from functions.common.clients import client
+
+    calls: list[str] = []
+    events = client("s3").meta.events
+    events.register(
+        "before-call.s3", lambda model, **_: calls.append(model.name), unique_id="order"
+    )
+    try:
+        lambda_handler(load_event("transform.json", aws, **aws.put(KEY, VALID_CSV)), context)
+    finally:
+        events.unregister("before-call.s3", unique_id="order")
+
+    assert calls.index("PutObject") < calls.index("DeleteObject")

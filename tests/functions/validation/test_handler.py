@@ -1,4 +1,4 @@
-"""The validation function under moto: S3 events, the Validate task and the Quarantine task."""
+"""The validation function under moto: S3 events and the Validate task (newest upload wins)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from functions.common import s3 as s3_helpers
+from contract.ordering import rank
+from contract.payloads import ExecutionInput
 from functions.common.config import ConfigurationError, ValidationSettings
 from functions.common.events import SourceMissingError
 from functions.common.naming import execution_name
@@ -71,12 +72,14 @@ def test_s3_event_starts_one_execution_named_deterministically(
     assert execution["name"] == expected_name
     assert expected_name.startswith("2026_transactions-")
     description = aws.sfn.describe_execution(executionArn=execution["executionArn"])
-    assert json.loads(description["input"]) == {
-        "bucket": aws.bucket,
-        "key": KEY,
-        "version_id": uploaded["version_id"],
-        "etag": uploaded["etag"],
-    }
+    given = json.loads(description["input"])
+    assert (
+        given
+        == ExecutionInput.of(
+            aws.bucket, KEY, uploaded["version_id"], uploaded["etag"], "0055AED6DCD90281E5"
+        ).to_dict()
+    )
+    assert given["sequencer"] == "0055AED6DCD90281E5"  # from the S3 event record
 
 
 def test_duplicate_s3_event_starts_nothing_new(aws: Aws, context: FakeLambdaContext) -> None:
@@ -143,7 +146,7 @@ def test_malformed_s3_record_raises(aws: Aws, context: FakeLambdaContext) -> Non
 # --- Validate task --------------------------------------------------------------------------------
 
 
-def test_invalid_file_goes_to_failed_with_report_and_notification(
+def test_invalid_file_goes_to_failed_with_report_for_the_workflow_to_notify(
     aws: Aws, context: FakeLambdaContext, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # GIVEN a file without the amount column
@@ -164,7 +167,9 @@ def test_invalid_file_goes_to_failed_with_report_and_notification(
         "rows_rejected",
         "error",
         "outcome_key",
+        "superseded",
     }
+    assert result["superseded"] is False
     # AND the original bytes are in failed/, unchanged, with a meaningful report beside them
     assert aws.get("failed/2026/transactions.csv") == MISSING_COLUMN_CSV
     report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
@@ -175,19 +180,13 @@ def test_invalid_file_goes_to_failed_with_report_and_notification(
     assert report["version_id"] == event["version_id"]
     assert "amount" in report["error"]
     assert report["details"]  # the core's own report
-    # AND raw/ is empty
+    # AND both objects record which upload they came from (the conditional writes compare it)
+    for key in ("failed/2026/transactions.csv", "failed/2026/transactions.csv.error.json"):
+        metadata = aws.s3.head_object(Bucket=aws.bucket, Key=key)["Metadata"]
+        assert metadata == {"rank": "0" * 64, "sourceversion": event["version_id"]}
+    # AND raw/ is empty, and the function notified nobody (the workflow does, once)
     assert aws.keys("raw/") == []
-    # AND one notification names the file and carries the documented body
-    [envelope] = aws.notifications()
-    assert envelope["Subject"] == f"CSV ETL failure: {KEY}"
-    body = json.loads(envelope["Message"])
-    assert body == {
-        "file": KEY,
-        "bucket": aws.bucket,
-        "stage": "validation",
-        "error": result["error"],
-        "execution_arn": event["execution_arn"],
-    }
+    assert aws.notifications() == []
     # AND the EMF metrics say so
     emitted = capsys.readouterr().out
     assert '"FilesInvalid"' in emitted
@@ -221,15 +220,55 @@ def test_validate_of_a_vanished_object_raises(aws: Aws, context: FakeLambdaConte
 def test_validate_does_not_mistake_a_quarantine_report_for_its_outcome(
     aws: Aws, context: FakeLambdaContext
 ) -> None:
-    # GIVEN the object was quarantined after a failed validation attempt
+    # GIVEN the workflow quarantined the object after a failed validation attempt
     uploaded = aws.put(KEY, VALID_CSV)
-    quarantine = load_event("quarantine.json", aws, **uploaded)
-    quarantine["stage"] = "validation"
-    lambda_handler(quarantine, context)
+    report = {"file": KEY, "version_id": uploaded["version_id"], "outcome": "quarantined"}
+    aws.s3.put_object(
+        Bucket=aws.bucket, Key=f"failed/{KEY[4:]}.error.json", Body=json.dumps(report)
+    )
+    aws.s3.delete_object(Bucket=aws.bucket, Key=KEY, VersionId=uploaded["version_id"])
 
     # WHEN a late Validate retry arrives THEN it does not report a validation outcome
     with pytest.raises(SourceMissingError, match="no validation report"):
         lambda_handler(load_event("validate.json", aws, **uploaded), context)
+
+
+def _failed_held_by(aws: Aws, sequencer: str, version: str = "other") -> None:
+    """failed/<path> and its report as an upload with ``sequencer`` left them."""
+    metadata = {"rank": rank(sequencer), "sourceversion": version}
+    for key, body in (
+        ("failed/2026/transactions.csv", b"newer"),
+        ("failed/2026/transactions.csv.error.json", b"{}"),
+    ):
+        aws.s3.put_object(Bucket=aws.bucket, Key=key, Body=body, Metadata=metadata)
+
+
+def test_an_older_invalid_upload_never_overwrites_a_newer_one(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    # GIVEN failed/ holds a newer upload of the key
+    _failed_held_by(aws, "00B0")
+    event = load_event("validate.json", aws, **aws.put(KEY, MISSING_COLUMN_CSV), sequencer="00A0")
+
+    # WHEN the older upload turns out invalid
+    result = lambda_handler(event, context)
+
+    # THEN it is superseded: failed/ untouched, the original gone from raw/
+    assert (result["valid"], result["superseded"], result["outcome_key"]) == (False, True, "")
+    assert aws.get("failed/2026/transactions.csv") == b"newer"
+    assert aws.get("failed/2026/transactions.csv.error.json") == b"{}"
+    assert aws.keys("raw/") == []
+
+
+def test_a_newer_invalid_upload_replaces_an_older_one(aws: Aws, context: FakeLambdaContext) -> None:
+    _failed_held_by(aws, "00A0")
+    event = load_event("validate.json", aws, **aws.put(KEY, MISSING_COLUMN_CSV), sequencer="00B0")
+
+    result = lambda_handler(event, context)
+
+    assert (result["superseded"], result["outcome_key"]) == (False, "failed/2026/transactions.csv")
+    assert aws.get("failed/2026/transactions.csv") == MISSING_COLUMN_CSV
+    assert json.loads(aws.get("failed/2026/transactions.csv.error.json"))["sequencer"] == "00B0"
 
 
 def test_valid_file_returns_counts_and_stays_in_raw(aws: Aws, context: FakeLambdaContext) -> None:
@@ -244,6 +283,7 @@ def test_valid_file_returns_counts_and_stays_in_raw(aws: Aws, context: FakeLambd
         "rows_rejected": 0,
         "error": "",
         "outcome_key": "",
+        "superseded": False,
     }
     assert aws.keys() == [KEY]  # the transformation step moves it
     assert aws.notifications() == []
@@ -277,80 +317,6 @@ def test_bad_row_beyond_tolerance_fails_the_file(aws: Aws, context: FakeLambdaCo
     report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
     assert "3" in json.dumps(report["details"])  # the line number of the bad row
     assert aws.keys("raw/") == []
-
-
-# --- Quarantine task -------------------------------------------------------------------------------
-
-
-def test_quarantine_moves_the_file_once(aws: Aws, context: FakeLambdaContext) -> None:
-    # GIVEN a file still under raw/ when the workflow caught a timeout
-    event = load_event("quarantine.json", aws, **aws.put(KEY, VALID_CSV))
-
-    first = lambda_handler(event, context)
-
-    assert first == {
-        "quarantined": True,
-        "failed_key": "failed/2026/transactions.csv",
-        "error_message": "Lambda.Unknown: 2026-01-02T03:04:05.678Z 1b2c Task timed out after 900.00 seconds",
-    }
-    assert aws.get("failed/2026/transactions.csv") == VALID_CSV
-    report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
-    assert report["error"] == first["error_message"]
-    assert report["caught"] == event["error"]
-    assert report["stage"] == "workflow"
-    assert report["outcome"] == "quarantined"
-    assert aws.keys("raw/") == []
-
-    # WHEN the workflow retries the quarantine THEN it is a no-op
-    second = lambda_handler(event, context)
-
-    assert second == {
-        "quarantined": False,
-        "failed_key": "",
-        "error_message": first["error_message"],
-    }
-    assert aws.keys() == ["failed/2026/transactions.csv", "failed/2026/transactions.csv.error.json"]
-
-
-def test_quarantine_keeps_the_validation_report_of_a_half_moved_invalid_file(
-    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # GIVEN validation found the file invalid, but deleting it from raw/ kept failing
-    uploaded = aws.put(KEY, MISSING_COLUMN_CSV)
-    real_delete = s3_helpers.delete
-
-    def failing_delete(*args: Any) -> None:
-        raise RuntimeError("S3 is having a bad day")
-
-    monkeypatch.setattr(s3_helpers, "delete", failing_delete)
-    with pytest.raises(RuntimeError, match="bad day"):
-        lambda_handler(load_event("validate.json", aws, **uploaded), context)
-    monkeypatch.setattr(s3_helpers, "delete", real_delete)
-
-    # WHEN the workflow's failure path quarantines it
-    result = lambda_handler(load_event("quarantine.json", aws, **uploaded), context)
-
-    # THEN the file moves and the report still says why the file is invalid
-    assert result["quarantined"] is True
-    assert aws.keys("raw/") == []
-    report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
-    assert report["outcome"] == "invalid"
-    assert "amount" in report["error"]
-    assert report["caught"]["Error"] == "Lambda.Unknown"
-
-
-def test_quarantine_truncates_a_huge_cause(aws: Aws, context: FakeLambdaContext) -> None:
-    event = load_event("quarantine.json", aws, **aws.put(KEY, VALID_CSV))
-    event["error"] = {"Error": "States.DataLimitExceeded", "Cause": "x" * 100_000}
-    event["stage"] = "transformation"
-
-    result = lambda_handler(event, context)
-
-    assert len(result["error_message"].encode()) <= 1000
-    report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
-    assert report["stage"] == "transformation"
-    assert len(report["caught"]["Cause"]) <= 16 * 1024
-    assert report["caught"]["Cause"].endswith("...")
 
 
 # --- Configuration and event shape -----------------------------------------------------------------
@@ -390,7 +356,6 @@ def test_missing_state_machine_arn_is_named(
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("TOPIC_ARN", "not-an-arn"),
         ("STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:execution:x:y"),
         ("MAX_INVALID_ROW_RATIO", "1.5"),
         ("SOURCE_TIMEZONE", "Mars/Olympus_Mons"),

@@ -1,84 +1,93 @@
-"""The failure path: quarantine, record the failure, notify, fail; each Catch moves forward."""
+"""The failure path: describe, quarantine through S3 integrations, record, notify, fail."""
 
 from typing import Any
 
 from tests.stacks.helpers import canonical
 
-# The failure path in order; a Catch may only lead further down this list.
-ORDER = [
-    "Quarantine",
-    "QuarantineFailed",
-    "RecordFailure",
-    "Notify",
-    "NotifyWithPlainSubject",
-    "PipelineFailed",
-]
 
-
-def test_quarantine_asks_the_validation_function_to_move_the_file(
+def test_the_failure_is_described_once_for_the_record_the_report_and_the_notice(
     states: dict[str, dict[str, Any]],
 ) -> None:
-    quarantine = states["Quarantine"]
-    assert quarantine["Parameters"]["FunctionName"] == "${ValidationFunctionArn}"
-    payload = quarantine["Parameters"]["Payload"]
-    assert payload["action"] == "quarantine"
-    assert payload["error.$"] == "$.error"
-    assert payload["stage.$"] == "$.failed_stage"
-    assert payload["execution_arn.$"] == "$$.Execution.Id"
-    assert quarantine["ResultSelector"] == {
-        "quarantined.$": "$.Payload.quarantined",
-        "error_message.$": "$.Payload.error_message",
-    }
-    assert quarantine["ResultPath"] == "$.failure"
-    assert quarantine["Next"] == "RecordFailure"
+    describe = states["DescribeFailure"]
+    params = describe["Parameters"]
+    assert params["error_message.$"] == "States.Format('{}: {}', $.error.Error, $.error.Cause)"
+    report = params["report"]
+    assert report["outcome"] == "quarantined" and report["caught.$"] == "$.error"
+    assert report["version_id.$"] == "$.version_id" and report["stage.$"] == "$.failed_stage"
+    assert (describe["ResultPath"], describe["Next"]) == ("$.failure", "QuarantineFileHolder")
 
 
-def test_a_failed_quarantine_still_records_and_notifies_the_raw_cause(
+def test_quarantine_uses_s3_integrations_never_a_function(
     states: dict[str, dict[str, Any]],
 ) -> None:
-    assert states["Quarantine"]["Catch"][0]["Next"] == "QuarantineFailed"
+    quarantine = [n for n in states if n.startswith(("Quarantine", "Superseded"))]
+    for name in quarantine:
+        resource = canonical(states[name].get("Resource", ""))
+        assert resource == "" or ":states:::aws-sdk:s3:" in resource, name
+    copy = states["QuarantineFileNew"]["Parameters"]
+    assert canonical(states["QuarantineFileNew"]["Resource"]).endswith("aws-sdk:s3:copyObject")
+    assert copy["CopySource.$"] == "$.copy_source" and copy["Key.$"] == "$.failed_key"
+    assert copy["MetadataDirective"] == "REPLACE" and "TaggingDirective" not in copy  # tags kept
+    report = states["QuarantineReportNew"]["Parameters"]
+    assert report["Body.$"] == "States.JsonToString($.failure.report)"
+    assert report["Key.$"] == "$.error_report_key"
+    delete = states["QuarantineDeleteRaw"]["Parameters"]
+    assert delete == {"Bucket.$": "$.bucket", "Key.$": "$.key", "VersionId.$": "$.version_id"}
+
+
+def test_the_original_goes_only_after_both_outcome_objects(
+    states: dict[str, dict[str, Any]],
+) -> None:
+    for written in ("QuarantineFileNew", "QuarantineFileOverwrite"):
+        assert states[written]["Next"] == "QuarantineReportHolder"
+    for written in ("QuarantineReportNew", "QuarantineReportOverwrite"):
+        assert states[written]["Next"] == "QuarantineDeleteRaw"
+    assert states["QuarantineDeleteRaw"]["Next"] == "RecordFailure"
+
+
+def test_s3_failing_on_the_failure_path_still_records_and_notifies(
+    states: dict[str, dict[str, Any]],
+) -> None:
+    for name in ("QuarantineFileHolder", "QuarantineFileNew", "QuarantineReportOverwrite"):
+        assert states[name]["Catch"][-1]["Next"] == "QuarantineFailed"
     fallback = states["QuarantineFailed"]
-    assert fallback["Parameters"] == {"quarantined": False, "error_message.$": "$.error.Cause"}
-    assert fallback["ResultPath"] == "$.failure"
-    assert fallback["Next"] == "RecordFailure"
+    assert fallback["ResultPath"] == "$.failure" and fallback["Next"] == "RecordFailure"
+    assert states["RecordFailure"]["Next"] == "Notify"
+    assert states["Notify"]["Next"] == "FinishFailure"
+    assert states["FinishFailure"]["Default"] == "PipelineFailed"
 
 
-def test_the_failure_is_recorded_then_notified_even_if_recording_fails(
+def test_notification_carries_the_upload_stage_and_error(states: dict[str, dict[str, Any]]) -> None:
+    notify = states["Notify"]
+    assert canonical(notify["Resource"]) == "arn:${AWS::Partition}:states:::sns:publish"
+    assert notify["Parameters"]["TopicArn"] == "${TopicArn}"
+    assert notify["Parameters"]["Subject.$"] == "$.subject"
+    assert notify["Parameters"]["Message"] == {
+        "file.$": "$.key",
+        "version_id.$": "$.version_id",
+        "bucket.$": "$.bucket",
+        "stage.$": "$.failed_stage",
+        "error.$": "$.failure.error_message",
+        "execution_arn.$": "$$.Execution.Id",
+    }
+    # A notification that cannot be sent is bookkeeping: remembered, the path goes on.
+    assert notify["Catch"] == [
+        {
+            "ErrorEquals": ["States.ALL"],
+            "ResultPath": "$.bookkeeping_error",
+            "Next": "FinishFailure",
+        }
+    ]
+
+
+def test_failed_holding_a_newer_upload_supersedes_this_one(
     states: dict[str, dict[str, Any]],
 ) -> None:
-    record = states["RecordFailure"]
-    assert record["Parameters"]["ExpressionAttributeValues"][":error"] == {
-        "S.$": "$.failure.error_message"
+    newer = states["QuarantineFileNewer"]["Choices"][1]
+    assert newer["And"][1] == {
+        "Variable": "$.holder.metadata.rank",
+        "StringGreaterThanEqualsPath": "$.rank",
     }
-    assert record["Next"] == "Notify"
-    assert record["Catch"][0]["Next"] == "Notify"
-
-
-def test_notification_carries_the_file_stage_and_error(states: dict[str, dict[str, Any]]) -> None:
-    for name in ("Notify", "NotifyWithPlainSubject"):
-        notify = states[name]
-        assert canonical(notify["Resource"]) == "arn:${AWS::Partition}:states:::sns:publish"
-        assert notify["Parameters"]["TopicArn"] == "${TopicArn}"
-        assert notify["Parameters"]["Message"] == {
-            "file.$": "$.key",
-            "bucket.$": "$.bucket",
-            "stage.$": "$.failed_stage",
-            "error.$": "$.failure.error_message",
-            "execution_arn.$": "$$.Execution.Id",
-        }
-        assert notify["Next"] == "PipelineFailed"
-    assert states["Notify"]["Parameters"]["Subject.$"] == (
-        "States.Format('CSV ETL failure: {}', $.key)"
-    )
-    # SNS refuses a long or non-ASCII subject: the second try has a plain one.
-    assert states["Notify"]["Catch"][0]["Next"] == "NotifyWithPlainSubject"
-    assert states["NotifyWithPlainSubject"]["Parameters"]["Subject"] == "CSV ETL failure"
-    assert states["PipelineFailed"]["Type"] == "Fail"
-
-
-def test_every_catch_on_the_failure_path_moves_forward(states: dict[str, dict[str, Any]]) -> None:
-    for position, name in enumerate(ORDER):
-        for catch in states[name].get("Catch", []):
-            assert ORDER.index(catch["Next"]) > position, f"{name} -> {catch['Next']}"
-            # Keeps the caught error apart from the original one at $.error.
-            assert catch["ResultPath"] not in {"$.error", "$.failure", "$.failed_stage"}, name
+    assert newer["Next"] == "SupersededDeleteRaw"
+    assert states["SupersededDeleteRaw"]["Next"] == "RecordSupersededFailure"
+    assert states["RecordSupersededFailure"]["Next"] == "FinishSuperseded"

@@ -1,4 +1,4 @@
-"""The metadata item: one per execution, put as PROCESSING, updated with each outcome."""
+"""The metadata item: one per execution, put as PROCESSING, completed by each outcome."""
 
 import re
 from typing import Any
@@ -6,7 +6,20 @@ from typing import Any
 import pytest
 
 KEY = {"file_name": {"S.$": "$.key"}, "process_start_time": {"S.$": "$$.Execution.StartTime"}}
-UPDATES = {"RecordSuccess": "SUCCEEDED", "RecordInvalid": "FAILED", "RecordFailure": "FAILED"}
+IDENTITY = {
+    "bucket": {"S.$": "$.bucket"},
+    "version_id": {"S.$": "$.version_id"},
+    "etag": {"S.$": "$.etag"},
+    "sequencer": {"S.$": "$.sequencer"},
+    "execution_arn": {"S.$": "$$.Execution.Id"},
+}
+UPDATES = {
+    "RecordSuccess": "SUCCEEDED",
+    "RecordInvalid": "FAILED",
+    "RecordFailure": "FAILED",
+    "RecordSuperseded": "SUPERSEDED",
+    "RecordSupersededFailure": "SUPERSEDED",
+}
 
 
 def test_the_start_puts_a_processing_item_per_execution(
@@ -14,32 +27,29 @@ def test_the_start_puts_a_processing_item_per_execution(
 ) -> None:
     params = states["RecordStart"]["Parameters"]
     assert params["TableName"] == "${TableName}"
-    assert params["Item"] == {
-        **KEY,
-        "status": {"S": "PROCESSING"},
-        "bucket": {"S.$": "$.bucket"},
-        "version_id": {"S.$": "$.version_id"},
-        "etag": {"S.$": "$.etag"},
-        "execution_arn": {"S.$": "$$.Execution.Id"},
-    }
+    assert params["Item"] == {**KEY, "status": {"S": "PROCESSING"}, **IDENTITY}
 
 
 @pytest.mark.parametrize(("state", "status"), sorted(UPDATES.items()))
-def test_each_outcome_updates_the_item_of_this_execution(
+def test_each_outcome_completes_the_item_of_this_execution(
     states: dict[str, dict[str, Any]], state: str, status: str
 ) -> None:
     params = states[state]["Parameters"]
     assert params["TableName"] == "${TableName}"
     assert params["Key"] == KEY
-    assert params["ExpressionAttributeNames"] == {"#status": "status"}
-    values = params["ExpressionAttributeValues"]
+    values, names = params["ExpressionAttributeValues"], params["ExpressionAttributeNames"]
     assert values[":status"] == {"S": status}
     assert values[":end"] == {"S.$": "$$.State.EnteredTime"}
     expression = params["UpdateExpression"]
-    assert expression.startswith("SET #status = :status, process_end_time = :end")
-    # Every placeholder the expression uses has a value, and every value is used.
+    assert expression.startswith("SET #status = :status, #process_end_time = :end")
+    # UpdateItem creates a missing item: each outcome carries what RecordStart writes.
+    for attribute, value in IDENTITY.items():
+        assert f"#{attribute} = :{attribute}" in expression and values[f":{attribute}"] == value
+    # Every placeholder and name the expression uses is defined, and every one is used.
     assert set(re.findall(r":\w+", expression)) == set(values)
-    assert ("error_message = :error" in expression) is (status == "FAILED")
+    assert set(re.findall(r"#\w+", expression)) == set(names)
+    assert all(names[f"#{n}"] == n for n in (k[1:] for k in names))
+    assert ("#error_message = :error" in expression) is (status == "FAILED")
 
 
 def test_success_and_invalid_outcomes_record_the_row_counts(
@@ -53,7 +63,7 @@ def test_success_and_invalid_outcomes_record_the_row_counts(
             ("rows_valid", ":valid"),
             ("rows_rejected", ":rejected"),
         ):
-            assert f"{attribute} = {placeholder}" in params["UpdateExpression"]
+            assert f"#{attribute} = {placeholder}" in params["UpdateExpression"]
             # DynamoDB numbers travel as strings; the function returns JSON numbers.
             assert values[placeholder] == {
                 "N.$": f"States.JsonToString($.{source}.Payload.{attribute})"
