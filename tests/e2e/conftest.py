@@ -68,14 +68,22 @@ class Pipeline:
         return self.outputs[Output.TABLE_NAME]
 
     def upload(
-        self, key: str, body: bytes, *, quarantined: bool = False, waived: tuple[str, ...] = ()
+        self,
+        key: str,
+        body: bytes,
+        *,
+        quarantined: bool = False,
+        waived: tuple[str, ...] = (),
+        tagging: str = "",
     ) -> str:
         """Put an object under raw/ (the notification starts the pipeline); remember the version.
 
         ``quarantined``: the test makes a valid file fail on purpose; ``waived``: verdict
-        categories the test breaks on purpose and asserts itself.
+        categories the test breaks on purpose and asserts itself; ``tagging``: the object's
+        tags as S3's query string (``k=v&k2=v2``).
         """
-        response = boto3.client("s3").put_object(Bucket=self.bucket, Key=key, Body=body)
+        extra = {"Tagging": tagging} if tagging else {}
+        response = boto3.client("s3").put_object(Bucket=self.bucket, Key=key, Body=body, **extra)
         self.uploads.append(
             invariants.Upload(
                 key, response.get("VersionId", ""), "", body, quarantined, frozenset(waived)

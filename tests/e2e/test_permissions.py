@@ -34,11 +34,7 @@ def test_a_tagged_invalid_file_reaches_failed_with_its_tags(
 ) -> None:
     # CopyObject copies tags by default, which reads them on the source version and writes
     # them on the copy: without both permissions the file would stay under raw/.
-    key = f"{prefix}tagged.csv"
-    boto3.client("s3").put_object(
-        Bucket=pipeline.bucket, Key=key, Body=INVALID, Tagging="source=pos&batch=7"
-    )
-    pipeline.uploaded.append(key)
+    key = pipeline.upload(f"{prefix}tagged.csv", INVALID, tagging="source=pos&batch=7")
 
     result = pipeline.wait([key])[key]
 
@@ -46,6 +42,23 @@ def test_a_tagged_invalid_file_reaches_failed_with_its_tags(
     assert (result.status, result.outcome, result.problem) == ("FAILED", failed, "")
     assert pipeline.read(failed) == INVALID
     assert _tags(pipeline, failed) == {"source": "pos", "batch": "7"}
+
+
+def test_a_tagged_file_quarantined_by_the_workflow_keeps_its_tags(
+    pipeline: Pipeline, prefix: str
+) -> None:
+    # The failure path copies with Step Functions' S3 integration, as the state machine's
+    # role: it too needs the version's tags read and the copy's tags written.
+    key = f"{prefix}tagged-crash.csv"
+    pipeline.emulator.faults.inject("transformation", times=100, key_contains=key)
+    pipeline.upload(key, VALID, quarantined=True, tagging="source=pos")
+
+    result = pipeline.wait([key])[key]
+
+    failed = f"failed/{key.removeprefix('raw/')}"
+    assert (result.status, result.outcome) == ("FAILED", failed)
+    assert pipeline.read(failed) == VALID
+    assert _tags(pipeline, failed) == {"source": "pos"}
 
 
 def _invoke(pipeline: Pipeline, function: str, payload: dict[str, str]) -> dict[str, object]:
@@ -81,6 +94,7 @@ def test_a_transformation_retry_after_success_answers_from_processed(
         "rows_total": 1,
         "rows_valid": 1,
         "rows_rejected": 0,
+        "superseded": False,
     }
 
 

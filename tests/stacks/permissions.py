@@ -33,14 +33,13 @@ EXERCISED: dict[Role, set[Pair]] = {
     VALIDATION: {
         ("s3:GetObjectVersion", RAW),  # validate (HEAD, ranged GETs) and copy the version
         ("s3:ListBucket", BUCKET),  # a missing failed/<path>.error.json answers 404, not 403
-        ("s3:PutObject", FAILED),  # the copy of an invalid or quarantined file, its report
+        ("s3:PutObject", FAILED),  # the copy of an invalid file, its report
         ("s3:GetObjectVersionTagging", RAW),  # copying a tagged file copies its tags
         ("s3:PutObjectTagging", FAILED),
-        ("s3:GetObject", FAILED),  # the report, on a retry and on quarantine
+        ("s3:GetObject", FAILED),  # who holds failed/<path> (newest wins), the report on a retry
         ("s3:DeleteObjectVersion", RAW),
-        ("sns:Publish", "${TopicArn}"),
         ("states:StartExecution", WORKFLOW),
-        ("kms:GenerateDataKey", KEY),  # publishing to the encrypted topic, the encrypted DLQ
+        ("kms:GenerateDataKey", KEY),  # sending to the encrypted DLQ
         ("kms:Decrypt", KEY),
         ("sqs:SendMessage", "${ValidationDeadLetterQueue.Arn}"),  # Lambda, with this role
     },
@@ -56,9 +55,19 @@ EXERCISED: dict[Role, set[Pair]] = {
         ("lambda:InvokeFunction", "${TransformationFunctionArn}"),
         ("dynamodb:PutItem", "${TableArn}"),
         ("dynamodb:UpdateItem", "${TableArn}"),
-        ("sns:Publish", "${TopicArn}"),
+        ("sns:Publish", "${TopicArn}"),  # the one publisher of failure notifications
         ("kms:GenerateDataKey", KEY),  # publishing to the encrypted topic
         ("kms:Decrypt", KEY),
+        # The failure path's quarantine through S3 integrations: who holds failed/<path>
+        # (a missing one answers 404 only with ListBucket), the copy of the exact raw/
+        # version with its tags, the report, then the raw/ version's delete.
+        ("s3:ListBucket", BUCKET),
+        ("s3:GetObject", FAILED),
+        ("s3:GetObjectVersion", RAW),
+        ("s3:GetObjectVersionTagging", RAW),
+        ("s3:PutObject", FAILED),
+        ("s3:PutObjectTagging", FAILED),
+        ("s3:DeleteObjectVersion", RAW),
     },
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import boto3
 import pytest
 from botocore.config import Config
@@ -13,6 +15,14 @@ from tools.emulator.api_faults import ApiFaults, CallLog
 from tools.emulator.principals import Kind, Principal
 
 FUNCTION = Principal(Kind.FUNCTION, "validation", "arn:aws:iam::123456789012:role/v")
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    """Faults, not permissions, are under test: the made-up role has no policies."""
+    emulator = Emulator(REGION, enforce_iam=False)
+    yield emulator
+    emulator.stop()
 
 
 def _client(emu: Emulator, service: str, principal: Principal | None) -> object:
@@ -75,7 +85,7 @@ def test_probability_faults_repeat_with_their_seed(emu: Emulator) -> None:
 
 
 def test_the_call_log_keeps_the_order_and_moto_status_of_pipeline_calls() -> None:
-    with Emulator(REGION) as emu:
+    with Emulator(REGION, enforce_iam=False) as emu:
         log = CallLog(emu.calls)
         faults = ApiFaults(emu.calls)
         function = _client(emu, "s3", FUNCTION)
