@@ -41,9 +41,9 @@ STAMP_OK = f"{ISO}|{EPOCH}"
 MIN_US = -62_135_596_800 * 1_000_000  # 0001-01-01T00:00:00Z
 MAX_US = 253_402_300_800 * 1_000_000  # 10000-01-01T00:00:00Z
 WS_CLASS = "[" + "".join(f"\\x{{{ord(c):X}}}" for c in WHITE_SPACE) + "]"
-# Code points 33..132 are never white space: the usual value skips the regex.
+# Code points 33..132 are never white space: the usual value skips the regex (ord: the first).
 WS_TRIM = f"""CREATE TEMP MACRO ws_trim(x) AS CASE
-  WHEN x = '' OR (ord(x[1]) BETWEEN 33 AND 132 AND ord(x[-1]) BETWEEN 33 AND 132) THEN x
+  WHEN x = '' OR (ord(x) BETWEEN 33 AND 132 AND ord(x[-1]) BETWEEN 33 AND 132) THEN x
   ELSE regexp_replace(x, '^{WS_CLASS}+|{WS_CLASS}+$', '', 'g') END"""
 DUPLICATES = """
 UPDATE t SET reason = 'transaction_id is duplicated' WHERE rowid IN (
@@ -89,9 +89,8 @@ SELECT tid, cid, amount, make_timestamp(us) AS ts{extras},
   CASE WHEN {bad_us} THEN s END AS bad_stamp
 FROM (
   SELECT tid, cid, a, s{extras},
-    CASE WHEN regexp_full_match(a, '{AMOUNT_OK}') THEN TRY_CAST(
-      CASE WHEN contains(a, ',') THEN replace(a, ',', '') ELSE a END AS DECIMAL(18, 2)) END
-      AS amount,
+    CASE WHEN regexp_full_match(a, '{AMOUNT_OK}') THEN TRY_CAST(replace(a, ',', '') AS DECIMAL(18, 2))
+    END AS amount,
     CASE WHEN regexp_full_match(s, '{STAMP_OK}') THEN
       CASE WHEN contains(s, '-') THEN epoch_us(TRY_CAST(s AS TIMESTAMPTZ))
            WHEN length(s) <= 11 THEN CAST(s AS BIGINT) * 1000000
