@@ -37,6 +37,14 @@ def parse_amount(text: str) -> str:
     return "0.00" if value == 0 else f"{value:f}"
 
 
+def _utc(local: datetime) -> datetime:
+    """``local`` in UTC; ValueError when that falls outside the years 0001-9999."""
+    try:
+        return local.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("timestamp is outside the years 0001-9999 UTC") from None
+
+
 def parse_timestamp(text: str, source_tz: tzinfo) -> str:
     """Return the timestamp as ISO 8601 UTC with ``Z``; raise ValueError if invalid."""
     text = text.strip(WHITE_SPACE)
@@ -64,7 +72,7 @@ def parse_timestamp(text: str, source_tz: tzinfo) -> str:
             delta = timedelta(hours=oh, minutes=om)
             tz = timezone(-delta if off[0] == "-" else delta)
         local = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), micro, tz)
-        moment = local.astimezone(UTC)
+        moment = _utc(local)
     base = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
     return f"{base}.{moment.microsecond:06d}Z" if moment.microsecond else f"{base}Z"
 
