@@ -14,6 +14,7 @@ import csv
 import importlib
 import json
 import resource
+import sys
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -46,6 +47,18 @@ def runner(impl: str, strict: bool = False) -> Callable[[str, str, str], Any]:
         return module.process_file(source, output, rejected=rejected)
 
     return run
+
+
+def one_arrow_thread() -> None:
+    """Pin pyarrow's CPU and I/O pools to one thread, if the implementation's import loaded it.
+
+    Any implementation on pyarrow (pandas' pyarrow engine and Arrow-backed dtypes, a pyarrow
+    variant) gets it, whatever its name; the others never pay for importing pyarrow.
+    """
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pa.set_cpu_count(1)
+        pa.set_io_thread_count(1)
 
 
 def rejected_lines(outcome: Any, rejected: str) -> list[int]:
@@ -86,12 +99,9 @@ def main() -> None:
     )
     parser.add_argument("--strict", action="store_true", help="core only: default (strict) config")
     args = parser.parse_args()
-    if args.impl == "pandas":
-        import pyarrow as pa
-
-        pa.set_cpu_count(1)
-        pa.set_io_thread_count(1)
     run = runner(args.impl, args.strict)
+    if not IMPLEMENTATIONS[args.impl].all_threads:
+        one_arrow_thread()
     rejected = args.output + REJECTED_ROWS_SUFFIX
     t0 = time.perf_counter()
     outcome = run(args.source, args.output, rejected)

@@ -14,6 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REQUIRED = ("transaction_id", "customer_id", "amount", "timestamp")
+# What "trimmed" removes (data-contract.md §3.0): the Unicode White_Space characters. Not
+# str.strip()'s set, which also takes U+001C..U+001F.
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ def map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
     index: dict[str, int] = {}
     out: list[str] = []
     for i, name in enumerate(header):
-        key = name.strip().lower()
+        key = name.strip(WHITE_SPACE).lower()
         if key in REQUIRED:
             if key in index:
                 raise ValueError(f"duplicated required column: {key}")

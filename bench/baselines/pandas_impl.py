@@ -1,112 +1,142 @@
-"""Baseline: pandas with the pyarrow CSV reader, every column read as a string, vectorized checks.
+"""Baseline: pandas on Arrow-backed dtypes, vectorized, written the way its experts would.
 
-Pitfalls handled: ``to_datetime`` from components rolls ``24:00`` and ``:60`` over to the next
-day/minute (so the ranges are checked explicitly), and amounts never go through floats (they
-become integer cents from the regex groups).
+Every column is read by the pyarrow engine straight into ``large_string`` (pandas' own parse
+type: no cast), and never leaves Arrow-backed or numpy dtypes: no object columns, no Python
+loop over rows except for the reasons of the rejected ones. Amounts become exact
+``decimal128`` values (never floats) once a regex has proven their shape; timestamps go
+through pandas' ISO 8601 parser and are formatted by Arrow's timestamp-to-string cast (pandas'
+and Arrow's ``strftime`` are ~10x slower). The output is written by joining the Arrow string
+columns into lines (``DataFrame.to_csv`` goes through object dtype: ~3x slower than all the
+rest), quoting exactly the fields that need it (data-contract.md §4).
+
+Pitfalls handled: ``to_datetime`` accepts unpadded dates (``2024-1-5``), so shapes and
+time-of-day ranges are proven by a regex first, and it switches the whole column to
+nanoseconds (years 1677-2262) when one value has more than 6 fraction digits, so the values
+it then loses are parsed again with the fraction cut to microseconds; ``str.strip()`` also
+strips U+001C..U+001F, so values are trimmed of exactly the contract's white space.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from bench.baselines import Outcome, RowError, map_header
+from bench.baselines import REQUIRED, WHITE_SPACE, Outcome, RowError, map_header
 
-STRING = pd.ArrowDtype(pa.string())
-
-
-def _int(col: pd.Series, default: str = "0") -> pd.Series:
-    """Cast a string column of ASCII digits (missing or empty: ``default``) to numpy int64."""
-    col = col.fillna("")
-    return col.where(col != "", default).astype("int64[pyarrow]").astype("int64")
-
-
-AMOUNT_RE = r"^[ \t]*(?P<sign>[+-]?)(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?[ \t]*$"
-ISO_RE = (
-    r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
-    r"(?:[T ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
-    r"(?:\.(?P<frac>[0-9]{1,9}))?(?P<off>Z|(?P<osign>[+-])(?P<oh>[0-9]{2}):?(?P<om>[0-9]{2}))?)?$"
+STRING = pd.ArrowDtype(pa.large_string())
+INT = pd.ArrowDtype(pa.int64())
+WIDE_DECIMAL = pd.ArrowDtype(pa.decimal128(38, 2))  # any proven amount fits; then |v| < 10^16
+# Contract shapes of already trimmed values (data-contract.md §3.2, §3.3).
+AMOUNT_OK = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2}0*)?"
+AMOUNT_LOOSE = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.[0-9]+"
+ISO = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(?:\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?)?"
 )
+EPOCH = "[0-9]{9,14}"  # 9-11 digits: seconds, 12-14: milliseconds
+MIN_US = -62_135_596_800 * 1_000_000  # 0001-01-01T00:00:00Z
+MAX_US = 253_402_300_800 * 1_000_000  # 10000-01-01T00:00:00Z
+QUOTE_BYTES = np.zeros(256, dtype=bool)
+QUOTE_BYTES[[ord(c) for c in ',"\r\n']] = True
+QUOTE, LF, COMMA, NOTHING = (pa.scalar(c, pa.large_string()) for c in ('"', "\n", ",", ""))
 
 
-def _amounts(col: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return (formatted amount, error reason or '') for a string column."""
-    parts = col.str.extract(AMOUNT_RE)
-    matched = parts["whole"].notna().astype(bool)
-    frac = parts["frac"].fillna("").str.rstrip("0")
-    whole = parts["whole"].fillna("0").str.replace(",", "", regex=False).str.lstrip("0")
-    too_precise = matched & (frac.str.len() > 2).astype(bool)
-    too_big = matched & (whole.str.len() > 16).astype(bool)
-    ok = matched & ~too_precise & ~too_big
-    whole_i = _int(whole.where(ok, ""))
-    frac_i = _int(frac.where(ok, "").str.pad(2, side="right", fillchar="0"))
-    cents = whole_i * 100 + frac_i
-    negative = (parts["sign"].fillna("") == "-").astype(bool) & (cents != 0)
-    text = (
-        negative.map({True: "-", False: ""})
-        + (cents // 100).astype("str")
-        + "."
-        + (cents % 100).astype("str").str.zfill(2)
-    )
-    reason = pd.Series("", index=col.index, dtype="str")
-    reason = reason.mask(~matched, "amount is not a decimal number")
-    reason = reason.mask(too_precise, "amount has more than two fractional digits")
-    reason = reason.mask(too_big, "amount does not fit DECIMAL(18,2)")
-    return text, reason
+def _amounts(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(each amount as plain two-digit text, valid mask) of a trimmed column."""
+    shaped = raw.str.fullmatch(AMOUNT_OK).to_numpy(bool)
+    value = raw.where(shaped, "0").str.replace(",", "", regex=False).astype(WIDE_DECIMAL)
+    fits = (value.abs() < 10**16).to_numpy(bool)
+    return value.astype(STRING), shaped & fits
 
 
-def _timestamps(col: pd.Series, source_timezone: str) -> tuple[pd.Series, pd.Series]:
-    """Return (formatted UTC timestamp, error reason or '') for a string column."""
-    reason = pd.Series("", index=col.index, dtype="str")
-    digits = col.str.fullmatch(r"[0-9]+").fillna(False).astype(bool)
-    n = col.str.len().fillna(0).astype("int64")
-    is_s = digits & n.between(9, 11)
-    is_ms = digits & n.between(12, 14)
-    reason = reason.mask(digits & ~is_s & ~is_ms, "ambiguous all-digit timestamp")
-    p = col.str.extract(ISO_RE)
-    iso = p["year"].notna().astype(bool)
-    reason = reason.mask(~digits & ~iso, "timestamp is not ISO 8601 or epoch")
-    comp = pd.DataFrame(
-        {
-            k: _int(p[k], "0" if k in ("hour", "minute", "second") else "1")
-            for k in ("year", "month", "day", "hour", "minute", "second")
-        }
+def _iso_us(raw: pd.Series, iso: np.ndarray) -> np.ndarray:
+    """Microseconds since the epoch of the ``iso`` values; below MIN_US where invalid."""
+    moment = pd.to_datetime(
+        raw.where(iso, "1970-01-01"), format="ISO8601", utc=True, errors="coerce"
     )
-    bad_time = iso & ((comp["hour"] > 23) | (comp["minute"] > 59) | (comp["second"] > 59))
-    comp.loc[bad_time, ["hour", "minute", "second"]] = 0
-    local = pd.to_datetime(comp, errors="coerce")
-    bad_date = iso & local.isna()
-    oh = _int(p["oh"])
-    om = _int(p["om"])
-    bad_off = iso & ((oh > 23) | (om > 59))
-    reason = reason.mask(bad_time | bad_date | bad_off, "timestamp is not a valid date and time")
-    micro = _int(p["frac"].fillna("").str.slice(0, 6).str.pad(6, side="right", fillchar="0"))
-    off_min = (oh * 60 + om) * (p["osign"].fillna("") == "-").astype(bool).map({True: -1, False: 1})
-    no_off = iso & (p["off"].fillna("") == "").astype(bool)
-    utc = local + pd.to_timedelta(micro, unit="us") - pd.to_timedelta(off_min, unit="m")
-    if source_timezone != "UTC":
-        zoned = local[no_off].dt.tz_localize(source_timezone, ambiguous="NaT", nonexistent="NaT")
-        utc = utc.where(
-            ~no_off,
-            (
-                zoned.dt.tz_convert("UTC").dt.tz_localize(None)
-                + pd.to_timedelta(micro[no_off], unit="us")
-            ),
-        )
-    num = _int(col.where(is_s | is_ms, "0"))
-    epoch = pd.to_datetime(num.where(is_s, num // 1000), unit="s") + pd.to_timedelta(
-        (num % 1000).where(is_ms, 0) * 1000, unit="us"
+    lost = iso & moment.isna().to_numpy()
+    if moment.dt.unit == "ns" and lost.any():
+        cut = raw[lost].str.replace(r"(\.[0-9]{6})[0-9]+", r"\1", regex=True)
+        again = pd.to_datetime(cut, format="ISO8601", utc=True, errors="coerce")
+        moment = moment.dt.floor("us").astype("datetime64[us, UTC]")
+        moment[lost] = again.astype("datetime64[us, UTC]")
+    moment = moment.astype("datetime64[us, UTC]")
+    us = moment.dt.tz_convert(None).to_numpy().view("int64")
+    return np.where(moment.notna().to_numpy(), us, MIN_US - 1)
+
+
+def _timestamps(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(each timestamp as ISO 8601 UTC text, valid mask) of a trimmed column."""
+    iso = raw.str.fullmatch(ISO).to_numpy(bool)
+    epoch = raw.str.fullmatch(EPOCH).to_numpy(bool)
+    num = raw.where(epoch, "0").astype(INT).to_numpy("int64")
+    seconds = (raw.str.len() <= 11).to_numpy(bool)
+    us = np.where(epoch, np.where(seconds, num * 1_000_000, num * 1000), _iso_us(raw, iso))
+    ok = (iso | epoch) & (us >= MIN_US) & (us < MAX_US)
+    # Arrow's cast writes "YYYY-MM-DD HH:MM:SS.ffffff": the T, no zero fraction, the Z.
+    text = pc.cast(pa.array(np.where(ok, us, 0).astype("datetime64[us]")), pa.large_string())
+    text = pc.replace_substring(pc.binary_replace_slice(text, 10, 11, "T"), ".000000", "")
+    text = pc.binary_join_element_wise(text, pa.scalar("Z", pa.large_string()), NOTHING)
+    return pd.Series(pd.arrays.ArrowExtensionArray(text), index=raw.index), ok
+
+
+def _reason(tid: str, dup: bool, cid: str, amount: str, amount_ok: bool, stamp: str) -> str:
+    """Why one row is rejected (its first broken rule); called for the rejected rows only."""
+    if not tid:
+        return "transaction_id is empty"
+    if dup:
+        return "transaction_id is duplicated"
+    if not cid:
+        return "customer_id is empty"
+    if not amount_ok:
+        if re.fullmatch(AMOUNT_OK, amount):
+            return "amount does not fit DECIMAL(18,2)"
+        if re.fullmatch(AMOUNT_LOOSE, amount):
+            return "amount has more than two fractional digits"
+        return "amount is not a decimal number"
+    if re.fullmatch("[0-9]+", stamp) and not re.fullmatch(EPOCH, stamp):
+        return "ambiguous all-digit timestamp"
+    if not re.fullmatch(f"{ISO}|{EPOCH}", stamp):
+        return "timestamp is not ISO 8601 or epoch"
+    return "timestamp is not a valid date and time"
+
+
+def _values(chunk: pa.Array) -> memoryview:
+    """The bytes of every value of a non-empty ``large_string`` chunk, back to back."""
+    _, offsets, data = chunk.buffers()
+    start, end = np.frombuffer(offsets, np.int64)[[chunk.offset, chunk.offset + len(chunk)]]
+    return memoryview(data)[int(start) : int(end)]
+
+
+def _csv_field(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A string column as CSV fields: quoted, quotes doubled, where the value needs it."""
+    chunks = [c for c in arr.chunks if len(c)]
+    if not any(QUOTE_BYTES[np.frombuffer(_values(c), np.uint8)].any() for c in chunks):
+        return arr  # the usual column: no byte anywhere asks for quoting
+    need = pc.match_substring_regex(arr, '[,"\r\n]')
+    quoted = pc.binary_join_element_wise(
+        QUOTE, pc.replace_substring(arr, '"', '""'), QUOTE, NOTHING
     )
-    moment = utc.where(iso, epoch).astype("datetime64[us]")
-    us = moment.dt.microsecond.fillna(0).astype("int64")
-    text = (
-        moment.dt.strftime("%Y-%m-%dT%H:%M:%S")
-        + ("." + us.astype("str").str.zfill(6)).where(us != 0, "")
-        + "Z"
-    )
-    return text, reason
+    return pc.if_else(need, quoted, arr)
+
+
+def write_csv(df: pd.DataFrame, output: str | Path, plain: set[str]) -> None:
+    """Write ``df`` (``large_string`` columns) as CSV with LF line ends; ``plain`` never need quotes."""
+    fields = [pa.chunked_array(df[c].array._pa_array, pa.large_string()) for c in df.columns]
+    fields = [f if c in plain else _csv_field(f) for c, f in zip(df.columns, fields, strict=True)]
+    fields[-1] = pc.binary_join_element_wise(fields[-1], LF, NOTHING)
+    lines = pc.binary_join_element_wise(*fields, COMMA)
+    names = _csv_field(pa.chunked_array([pa.array(list(df.columns), pa.large_string())]))
+    with Path(output).open("wb") as fh:
+        fh.write((",".join(names.to_pylist()) + "\n").encode())
+        for chunk in lines.chunks:
+            if len(chunk):
+                fh.write(_values(chunk))
 
 
 def process_file(
@@ -117,39 +147,38 @@ def process_file(
     source_timezone: str = "UTC",
 ) -> Outcome:
     """Validate and transform ``source`` into ``output`` in memory with pandas."""
+    if source_timezone != "UTC":
+        raise NotImplementedError("the pandas baseline assumes UTC for timestamps without offset")
     outcome = Outcome()
+    # The pyarrow reader skips a UTF-8 BOM itself (encoding="utf-8-sig" re-decodes in Python).
     df = pd.read_csv(
-        source,
-        engine="pyarrow",
-        dtype=STRING,
-        dtype_backend="pyarrow",
-        keep_default_na=False,
-        encoding="utf-8-sig",
+        source, engine="pyarrow", dtype=STRING, dtype_backend="pyarrow", keep_default_na=False
     )
     try:
         index, out_header = map_header(list(df.columns))
     except ValueError as exc:
         outcome.structural_error = str(exc)
         return outcome
-    cols = list(df.columns)
-    tid_c, cid_c = cols[index["transaction_id"]], cols[index["customer_id"]]
-    amt_c, ts_c = cols[index["amount"]], cols[index["timestamp"]]
-    tid = df[tid_c].str.strip()
-    reason = pd.Series("", index=df.index, dtype="str")
-    amount, amount_reason = _amounts(df[amt_c])
-    stamp, stamp_reason = _timestamps(df[ts_c], source_timezone)
-    # Later checks first so the earliest rule wins (same precedence as the row-by-row baseline).
-    reason = reason.mask(stamp_reason != "", stamp_reason)
-    reason = reason.mask(amount_reason != "", amount_reason)
-    reason = reason.mask(df[cid_c].str.strip() == "", "customer_id is empty")
-    reason = reason.mask((tid != "") & tid.duplicated(), "transaction_id is duplicated")
-    reason = reason.mask(tid == "", "transaction_id is empty")
-    ok = reason == ""
-    df[amt_c] = amount
-    df[ts_c] = stamp
+    tid, cid, amt, ts = (df.iloc[:, index[k]].str.strip(WHITE_SPACE) for k in REQUIRED)
+    amount, amount_ok = _amounts(amt)
+    stamp, stamp_ok = _timestamps(ts)
+    has_tid = (tid != "").to_numpy(bool)
+    dup = has_tid & tid.duplicated().to_numpy()
+    ok = has_tid & ~dup & (cid != "").to_numpy(bool) & amount_ok & stamp_ok
+    for key, col in zip(REQUIRED, (tid, cid, amount, stamp), strict=True):
+        df.isetitem(index[key], col)
     df.columns = out_header
-    df[ok].to_csv(output, index=False, lineterminator="\n")
+    write_csv(df[ok], output, {"amount", "timestamp"})
     outcome.rows_total = len(df)
-    bad = reason[~ok]
-    outcome.row_errors = [RowError(int(i) + 2, r) for i, r in zip(bad.index, bad, strict=True)]
+    bad = np.flatnonzero(~ok)
+    rows = zip(
+        tid.iloc[bad],
+        dup[bad],
+        cid.iloc[bad],
+        amt.iloc[bad],
+        amount_ok[bad],
+        ts.iloc[bad],
+        strict=True,
+    )
+    outcome.row_errors = [RowError(int(i) + 2, _reason(*r)) for i, r in zip(bad, rows, strict=True)]
     return outcome.finish(rejected)

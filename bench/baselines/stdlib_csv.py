@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.baselines import Outcome, RowError, map_header
+from bench.baselines import WHITE_SPACE, Outcome, RowError, map_header
 
-AMOUNT_RE = re.compile(r"[ \t]*([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*", re.ASCII)
+AMOUNT_RE = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?", re.ASCII)
 ISO_RE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?)?",
@@ -23,7 +23,7 @@ CENT = Decimal("0.01")
 
 def parse_amount(text: str) -> str:
     """Return the amount as a plain two-digit decimal string; raise ValueError if invalid."""
-    m = AMOUNT_RE.fullmatch(text)
+    m = AMOUNT_RE.fullmatch(text.strip(WHITE_SPACE))
     if m is None:
         raise ValueError("amount is not a decimal number")
     sign, whole, frac = m.groups()
@@ -37,8 +37,17 @@ def parse_amount(text: str) -> str:
     return "0.00" if value == 0 else f"{value:f}"
 
 
+def _utc(local: datetime) -> datetime:
+    """``local`` in UTC; ValueError when that falls outside the years 0001-9999."""
+    try:
+        return local.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("timestamp is outside the years 0001-9999 UTC") from None
+
+
 def parse_timestamp(text: str, source_tz: tzinfo) -> str:
     """Return the timestamp as ISO 8601 UTC with ``Z``; raise ValueError if invalid."""
+    text = text.strip(WHITE_SPACE)
     if text.isdigit() and text.isascii():
         n = len(text)
         if 9 <= n <= 11:
@@ -63,7 +72,7 @@ def parse_timestamp(text: str, source_tz: tzinfo) -> str:
             delta = timedelta(hours=oh, minutes=om)
             tz = timezone(-delta if off[0] == "-" else delta)
         local = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), micro, tz)
-        moment = local.astimezone(UTC)
+        moment = _utc(local)
     base = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
     return f"{base}.{moment.microsecond:06d}Z" if moment.microsecond else f"{base}Z"
 
@@ -105,13 +114,14 @@ def process_file(
                     outcome.structural_error = f"line {line}: {len(row)} fields, expected {width}"
                     return outcome
                 try:
-                    tid = row[i_tid].strip()
+                    tid = row[i_tid] = row[i_tid].strip(WHITE_SPACE)
                     if not tid:
                         raise ValueError("transaction_id is empty")
                     if tid in seen:
                         raise ValueError("transaction_id is duplicated")
                     seen.add(tid)
-                    if not row[i_cid].strip():
+                    row[i_cid] = row[i_cid].strip(WHITE_SPACE)
+                    if not row[i_cid]:
                         raise ValueError("customer_id is empty")
                     row[i_amt] = parse_amount(row[i_amt])
                     row[i_ts] = parse_timestamp(row[i_ts], source_tz)

@@ -14,6 +14,7 @@ import pytest
 
 # duckdb and pandas come from requirements/bench.lock, which `make test` installs: a missing
 # one is an error here, not a skip.
+from bench.baselines import WHITE_SPACE
 from bench.generate import generate
 from bench.verify import compare, format_problems, load_output, parsed
 from bench.worker import rejected_lines, runner
@@ -52,9 +53,29 @@ CASES: list[tuple[str, str, str, str, str | None, str | None]] = [
     ("t15", "c", "1", "2000-02-29T12:00:00Z", "1.00", "2000-02-29T12:00:00Z"),
     ("t16", "c", "1", "1900-02-29T12:00:00Z", None, None),
     ("t17", "c", "1", "2024-06-01 10:00:00Z", "1.00", "2024-06-01T10:00:00Z"),
+    # Years 0001-9999 UTC; a 9-digit fraction next to them (pandas parses in ns, 1677-2262).
+    ("y1", "c", "1", "0001-01-01T00:00:00.123456789Z", "1.00", "0001-01-01T00:00:00.123456Z"),
+    ("y2", "c", "1", "9999-12-31T23:59:59.999999999Z", "1.00", "9999-12-31T23:59:59.999999Z"),
+    ("y3", "c", "1", "0001-01-01T00:30:00+01:00", None, None),
+    ("y4", "c", "1", "9999-12-31T23:30:00-01:00", None, None),
     ("", "c", "1", "2024-01-01T00:00:00Z", None, None),
     ("i2", "  ", "1", "2024-01-01T00:00:00Z", None, None),
     ("a4", "c", "1", "2024-01-01T00:00:00Z", None, None),  # duplicate of an earlier valid id
+    # Trimming is Unicode White_Space (data-contract.md §3.0), not str.strip()'s or trim()'s set.
+    (
+        "\u00a0w1\u3000",
+        "\u2003c\t",
+        "\u2009 12.50\u00a0",
+        "\u20282024-01-01\x0b",
+        "12.50",
+        "2024-01-01T00:00:00Z",
+    ),
+    ("w2\x1f", "c\u0085", "\x0b1\x0c", "\x0c999999999\u2029", "1.00", "2001-09-09T01:46:39Z"),
+    ("w3", "c", "5\u200b", "2024-01-01T00:00:00Z", None, None),
+    ("w4", "c", "1", "\x1c2024-01-01T00:00:00Z", None, None),
+    ("\u0085\u2028", "c", "1", "2024-01-01T00:00:00Z", None, None),
+    ("w5", "\u202f\u205f", "1", "2024-01-01T00:00:00Z", None, None),
+    (" w1 ", "c", "1", "2024-01-01T00:00:00Z", None, None),  # duplicate once trimmed
 ]
 NOTE = 'a, "quoted" note'
 
@@ -76,16 +97,31 @@ def test_edge_cases_match_the_contract(impl: str, edge_file: Path, tmp_path: Pat
     """Exact output values and rejected line numbers on the pitfalls."""
     out, rej = tmp_path / "out.csv", tmp_path / "rej.csv"
     outcome = runner(impl)(str(edge_file), str(out), str(rej))
-    expected = [(c[0], c[4], c[5]) for c in CASES if c[4] is not None]
+    expected = [
+        (c[0].strip(WHITE_SPACE), c[1].strip(WHITE_SPACE), c[4], c[5])
+        for c in CASES
+        if c[4] is not None
+    ]
     got = load_output(out)
     assert got.columns == ["transaction_id", "customer_id", "amount", "timestamp", "note"]
-    assert (
-        list(zip(got["transaction_id"], got["amount"], got["timestamp"], strict=True)) == expected
-    )
+    assert got.select("transaction_id", "customer_id", "amount", "timestamp").rows() == expected
     assert set(got["note"]) == {NOTE}
     want_lines = [i + 2 for i, c in enumerate(CASES) if c[4] is None]
     assert rejected_lines(outcome, str(rej)) == want_lines
     assert (outcome.rows_total, outcome.rows_rejected) == (len(CASES), len(want_lines))
+
+
+def test_edge_outputs_are_the_same_bytes(edge_file: Path, tmp_path: Path) -> None:
+    """Same quoting, line ends and field text everywhere (data-contract.md §4), not just values."""
+    outputs = {}
+    for impl in IMPLS:
+        out = tmp_path / f"{impl}.csv"
+        runner(impl)(str(edge_file), str(out), str(tmp_path / f"{impl}.rej.csv"))
+        outputs[impl] = out.read_bytes()
+    assert b'"a, ""quoted"" note"\n' in outputs["ours"]
+    assert {impl: out == outputs["ours"] for impl, out in outputs.items()} == dict.fromkeys(
+        IMPLS, True
+    )
 
 
 def test_all_implementations_agree_on_a_generated_file(tmp_path: Path) -> None:
