@@ -18,6 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
+from functions.core import CoreConfig, Outcome, process_file
+
 _CHUNK = 1024 * 1024
 #: Every amount has two fraction digits (data-contract.md §4); so does their sum.
 _SCALE = 2
@@ -78,3 +80,40 @@ class Figures:
             source_sha256=values["source_sha256"],
             output_sha256=values["output_sha256"],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Produced:
+    """The one run of the core on a file, with its figures."""
+
+    outcome: Outcome
+    figures: Figures
+
+
+def produce(source: Path, output: Path, *, config: CoreConfig, rejected: Path) -> Produced:
+    """Run the core once on ``source`` and prove it: all the per-file compute of the pipeline.
+
+    An accepted file's figures are its output's (amount total, digest); a rejected file's
+    outcome is the failed/ copy of the source, so both digests are the source's and nothing
+    reached processed/ (NO_AMOUNT).
+    """
+    source_sha256 = sha256_file(source)
+    outcome = process_file(source, output, config=config, rejected=rejected)
+    counts = {n: int(getattr(outcome, n)) for n in _COUNTS}
+    if not outcome.ok:
+        return Produced(
+            outcome,
+            Figures(
+                **counts,
+                amount_total=NO_AMOUNT,
+                source_sha256=source_sha256,
+                output_sha256=source_sha256,
+            ),
+        )
+    figures = Figures(
+        **counts,
+        amount_total=amount_total(output),
+        source_sha256=source_sha256,
+        output_sha256=sha256_file(output),
+    )
+    return Produced(outcome, figures)

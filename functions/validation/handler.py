@@ -32,7 +32,7 @@ from functions.common.events import (
     truncate_utf8,
 )
 from functions.common.naming import execution_name
-from functions.core import Outcome, process_file
+from functions.core import Outcome
 
 logger = Logger()
 tracer = Tracer(patch_modules=TRACED_MODULES)
@@ -135,18 +135,11 @@ def validate(req: TaskRequest, settings: ValidationSettings) -> ValidateResult:
             return _already_failed(s3_client, req)
         metrics.add_metric(name="BytesRead", unit=MetricUnit.Bytes, value=size)
         with tracer.provider.in_subsegment("## core.process_file"):
-            source_sha256 = proof.sha256_file(source)
-            outcome = process_file(source, output, config=settings.core, rejected=rejected)
+            produced = proof.produce(source, output, config=settings.core, rejected=rejected)
+        outcome, figures = produced.outcome, produced.figures
         metrics.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=outcome.rows_rejected)
         if not outcome.ok:
-            return _fail_file(s3_client, req, outcome, size, source_sha256)
-        with tracer.provider.in_subsegment("## proof"):
-            figures = proof.Figures(
-                **_counts(outcome),
-                amount_total=proof.amount_total(output),
-                source_sha256=source_sha256,
-                output_sha256=proof.sha256_file(output),
-            )
+            return _fail_file(s3_client, req, outcome, size, figures)
         outcome_key = _write_rejected(s3_client, req, rejected) if outcome.rows_rejected else ""
         with tracer.provider.in_subsegment("## s3.stage_output"):
             staged_key = staging.write(
@@ -180,7 +173,7 @@ def _upload(req: TaskRequest) -> conditional.Upload:
 
 
 def _fail_file(
-    s3_client: Any, req: TaskRequest, outcome: Outcome, size: int, source_sha256: str
+    s3_client: Any, req: TaskRequest, outcome: Outcome, size: int, figures: proof.Figures
 ) -> ValidateResult:
     """Original to failed/, report beside it, and only then delete it from raw/.
 
@@ -189,12 +182,6 @@ def _fail_file(
     The outcome's bytes are the source's, so both digests are the source's (pipeline.md §2).
     """
     error = truncate_utf8(outcome.error_summary(), MAX_MESSAGE_BYTES)
-    figures = proof.Figures(
-        **_counts(outcome),
-        amount_total=proof.NO_AMOUNT,
-        source_sha256=source_sha256,
-        output_sha256=source_sha256,
-    )
     report = {
         **_identity(req),
         "stage": Stage.VALIDATION.value,
