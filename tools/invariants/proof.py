@@ -5,8 +5,9 @@ Independently of the pipeline's own code (stdlib csv, Decimal and hashlib): an i
 bytes of its outcome (processed/ for SUCCEEDED, the failed/ copy for an invalid file),
 compared with the object in place when it still holds this upload, else with the bytes it
 must have held; ``amount_total`` the exact sum of the ``amount`` column of processed/
-(``"0.00"`` for an invalid file); and rows_total = rows_valid + rows_rejected. A superseded
-item is checked for what it carries (it wrote nothing); a quarantined one carries none.
+(``"0.00"`` for an invalid or quarantined file); and rows_total = rows_valid + rows_rejected.
+A superseded item is checked for what it carries (it wrote nothing); a FAILED item without
+counts (quarantined before Validate answered) carries no proof.
 """
 
 from __future__ import annotations
