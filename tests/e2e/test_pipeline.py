@@ -146,7 +146,7 @@ def test_fifty_files_at_once_each_reach_exactly_one_outcome(
         list(pool.map(lambda kv: pipeline.upload(*kv), bodies.items()))
     results = pipeline.wait(list(bodies), timeout=60)
 
-    assert [k for k, r in results.items() if r.problem] == []
+    assert [(k, r.problem) for k, r in results.items() if r.problem] == []
     statuses = [r.status for r in results.values()]
     assert statuses.count("FAILED") == 10 and statuses.count("SUCCEEDED") == 40
 
