@@ -119,4 +119,4 @@ def test_a_quarantine_after_validate_keeps_the_validation_figures(
 def test_the_failure_path_reads_the_validation_where_the_main_path_puts_it() -> None:
     from stacks.workflow import failure_path, main_path
 
-    assert failure_path.VALIDATION_RESULT == f"{main_path.VALIDATION}.Payload"
+    assert f"{main_path.VALIDATION}.Payload" == failure_path.VALIDATION_RESULT
