@@ -1,9 +1,12 @@
 """Validation function: starts one workflow per uploaded CSV, validates it, files invalid ones.
 
-Two event shapes (docs/interfaces.md): an S3 notification and {"action": "validate"}. An
-invalid file goes to failed/ with its report only if failed/ does not hold a newer upload of
-the key (``functions.common.conditional``); the workflow records and notifies it. The CSV
-rules live in functions.core; this module only moves bytes.
+Two event shapes (docs/interfaces.md): an S3 notification and {"action": "validate"}. The
+Validate task runs the core once (pipeline.md §1.1): a valid file's transformed output is
+staged for the Transform task (``functions.common.staging``), with its proof of processing
+(``functions.common.proof``); an invalid file goes to failed/ with its report only if
+failed/ does not hold a newer upload of the key (``functions.common.conditional``); the
+workflow records and notifies it. The CSV rules live in functions.core; this module only
+moves bytes.
 """
 
 from __future__ import annotations
