@@ -105,8 +105,7 @@ class ComputeStack(Stack):
                 # A retry after an invalid file was moved answers from failed/<path>.error.json.
                 *policies.read_latest_objects(bucket, FAILED_PREFIX),
                 *policies.delete_versions(bucket, RAW_PREFIX),
-                # A valid file's output, staged for the transformation (pipeline.md §1).
-                *policies.write_objects(bucket, STAGING_PREFIX),
+                *policies.write_objects(bucket, STAGING_PREFIX),  # the output (pipeline.md §1.1)
                 *policies.start_executions(state_machine),
                 # Its dead-letter queue is encrypted with the key: sending encrypts with a data key.
                 *policies.use_key(self.param(Param.KEY_ARN)),
@@ -129,8 +128,7 @@ class ComputeStack(Stack):
             environment={},
             grants=[
                 *policies.list_bucket(bucket),
-                # It never reads raw/: it promotes the staged output (HEAD, then a server-side
-                # copy of that exact version) and deletes it (pipeline.md §1, §4).
+                # Never raw/: HEAD, copy, delete the staged output (pipeline.md §1.1).
                 *policies.read_latest_objects(bucket, STAGING_PREFIX),
                 *policies.read_versions(bucket, STAGING_PREFIX),
                 *policies.delete_versions(bucket, STAGING_PREFIX),
