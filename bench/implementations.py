@@ -33,6 +33,12 @@ IMPLEMENTATIONS: dict[str, Implementation] = {
             all_threads=True,
         ),
         Implementation(
+            "pipeline",
+            "bench.pipeline_compute",
+            "pipeline: both handlers' compute, no S3",
+            core=True,
+        ),
+        Implementation(
             "bare-polars",
             "bench.baselines.bare_polars",
             "bare polars read+write (limit)",

@@ -2,7 +2,8 @@
 
 ``raw/<path>`` maps to ``processed/<path>`` on success and to ``failed/<path>`` plus
 ``failed/<path>.error.json`` (and ``failed/<path>.rejected.csv`` when rows were rejected
-within tolerance). Only objects under ``raw/`` whose key ends in ``.csv`` start the pipeline.
+within tolerance); between the two functions a valid upload's output waits under
+``staging/<path>.<upload>.staged``. Only objects under ``raw/`` whose key ends in ``.csv`` start the pipeline.
 
 S3 keys are at most 1,024 bytes of UTF-8, and a derived key is longer than its raw key (up to
 14 bytes for the report). A derived key that would not fit keeps its prefix and suffix and
@@ -19,6 +20,8 @@ from typing import Final
 RAW_PREFIX: Final = "raw/"
 PROCESSED_PREFIX: Final = "processed/"
 FAILED_PREFIX: Final = "failed/"
+#: The validated output of one upload between the two functions (docs/pipeline.md §1).
+STAGING_PREFIX: Final = "staging/"
 #: The bucket notification's suffix filter: only these objects start an execution.
 CSV_SUFFIX: Final = ".csv"
 ERROR_REPORT_SUFFIX: Final = ".error.json"
@@ -95,6 +98,15 @@ class FileKeys:
     def rejected(self) -> str:
         """The rejected rows of a file accepted within the invalid-row tolerance."""
         return fit(FAILED_PREFIX, self.path, REJECTED_ROWS_SUFFIX)
+
+    def staged(self, rank: str, version_id: str) -> str:
+        """The validated output of one upload (its rank and version), before it is promoted.
+
+        One key per upload, so a retry rewrites the same object and two uploads of one key
+        never share one; its own ``.staged`` suffix keeps it from ever looking like a CSV.
+        """
+        upload = hashlib.sha256(f"{rank}/{version_id}".encode()).hexdigest()[:_DIGEST_HEX]
+        return fit(STAGING_PREFIX, self.path, f".{upload}.staged")
 
     @property
     def outcomes(self) -> tuple[str, str]:

@@ -175,9 +175,13 @@ class ValidateRequest(TaskRequest):
     action: Action = Action.VALIDATE
 
 
+#: The amount total of an attempt that wrote no rows to processed/ (docs/pipeline.md §2).
+NO_AMOUNT: Final = "0.00"
+
+
 @dataclass(frozen=True, slots=True)
 class ValidateResult(_Payload):
-    """The validation function's answer to a Validate task."""
+    """The validation function's answer to a Validate task (with its proof of processing)."""
 
     valid: bool
     rows_total: int
@@ -187,18 +191,25 @@ class ValidateResult(_Payload):
     outcome_key: str
     #: An invalid file that was not filed: a newer upload of the key already holds failed/.
     superseded: bool = False
+    #: A valid file's transformed output, waiting under staging/ for the Transform task.
+    staged_key: str = ""
+    #: Sum of the amounts of the output (valid: the staged output; else NO_AMOUNT).
+    amount_total: str = NO_AMOUNT
+    #: sha256 of the source version's bytes ("" when it was not read).
+    source_sha256: str = ""
+    #: sha256 of the outcome's bytes: the staged output (valid), the failed/ copy (invalid).
+    output_sha256: str = ""
 
     @classmethod
-    def of(cls, valid: bool, counts: Mapping[str, int], **fields: Any) -> ValidateResult:
-        """A result from the three row counts (``rows_total``, ``rows_valid``, ``rows_rejected``)."""
-        return cls(
-            valid, counts["rows_total"], counts["rows_valid"], counts["rows_rejected"], **fields
-        )
+    def of(cls, valid: bool, counts: Mapping[str, Any], **fields: Any) -> ValidateResult:
+        """A result from the row counts and proof fields (``rows_total``... ``output_sha256``)."""
+        names = set(field_names(cls)) - {"valid", *fields}
+        return cls(valid=valid, **{n: v for n, v in counts.items() if n in names}, **fields)
 
 
 @dataclass(frozen=True, slots=True)
 class TransformResult(_Payload):
-    """The transformation function's answer to a Transform task."""
+    """The transformation function's answer to a Transform task (with its proof of processing)."""
 
     output_key: str
     rows_total: int
@@ -206,19 +217,20 @@ class TransformResult(_Payload):
     rows_rejected: int
     #: Not written: processed/ already holds the output of a newer upload of the key.
     superseded: bool = False
+    #: Sum of the amounts written to processed/ (NO_AMOUNT when superseded).
+    amount_total: str = NO_AMOUNT
+    source_sha256: str = ""
+    #: sha256 of the bytes of processed/<path> ("" when superseded).
+    output_sha256: str = ""
 
     @classmethod
     def of(
-        cls, output_key: str, counts: Mapping[str, int], *, superseded: bool = False
+        cls, output_key: str, figures: Mapping[str, Any], *, superseded: bool = False
     ) -> TransformResult:
-        """A result from the three row counts (``rows_total``, ``rows_valid``, ``rows_rejected``)."""
-        return cls(
-            output_key,
-            counts["rows_total"],
-            counts["rows_valid"],
-            counts["rows_rejected"],
-            superseded,
-        )
+        """A result from the row counts and proof fields (``rows_total``... ``output_sha256``)."""
+        names = set(field_names(cls)) - {"output_key", "superseded"}
+        known = {n: v for n, v in figures.items() if n in names}
+        return cls(output_key=output_key, superseded=superseded, **known)
 
 
 def action_of(event: Mapping[str, Any]) -> Action | None:

@@ -26,7 +26,7 @@ from contract.deployment import (
     VALIDATION_SERVICE,
 )
 from contract.environment import METRICS_NAMESPACE, Env
-from contract.keys import FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX
+from contract.keys import FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX, STAGING_PREFIX
 from stacks import policies
 from stacks.base import JsonLoggingConfig, Stack, lint_metadata, tags
 from stacks.names import Output
@@ -105,6 +105,7 @@ class ComputeStack(Stack):
                 # A retry after an invalid file was moved answers from failed/<path>.error.json.
                 *policies.read_latest_objects(bucket, FAILED_PREFIX),
                 *policies.delete_versions(bucket, RAW_PREFIX),
+                *policies.write_objects(bucket, STAGING_PREFIX),  # the output (pipeline.md §1.1)
                 *policies.start_executions(state_machine),
                 # Its dead-letter queue is encrypted with the key: sending encrypts with a data key.
                 *policies.use_key(self.param(Param.KEY_ARN)),
@@ -127,7 +128,10 @@ class ComputeStack(Stack):
             environment={},
             grants=[
                 *policies.list_bucket(bucket),
-                *policies.read_versions(bucket, RAW_PREFIX),
+                # Never raw/: HEAD, copy, delete the staged output (pipeline.md §1.1).
+                *policies.read_latest_objects(bucket, STAGING_PREFIX),
+                *policies.read_versions(bucket, STAGING_PREFIX),
+                *policies.delete_versions(bucket, STAGING_PREFIX),
                 *policies.write_objects(bucket, PROCESSED_PREFIX),
                 # A retry after success finds processed/<path> and returns without rewriting.
                 *policies.read_latest_objects(bucket, PROCESSED_PREFIX),

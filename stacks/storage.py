@@ -1,11 +1,11 @@
-"""Storage: the data bucket (raw/, processed/, failed/), its access-log bucket and the S3 trigger."""
+"""Storage: the data bucket (raw/, staging/, processed/, failed/), its access-log bucket and the S3 trigger."""
 
 from awacs import s3 as s3_actions
 from awacs.aws import Allow, ArnLike, Condition, Principal, Statement, StringEquals
 from troposphere import GetAtt, Sub, s3
 from troposphere import awslambda as lambda_
 
-from contract.keys import CSV_SUFFIX, PROCESSED_PREFIX, RAW_PREFIX
+from contract.keys import CSV_SUFFIX, PROCESSED_PREFIX, RAW_PREFIX, STAGING_PREFIX
 from stacks import policies
 from stacks.base import Stack, lint_metadata
 from stacks.buckets import housekeeping_rule, private_bucket
@@ -17,6 +17,10 @@ GLACIER_AFTER_DAYS = 90
 # that default, so every non-empty processed CSV moves to Glacier.
 TRANSITION_MIN_OBJECT_BYTES = "0"
 ACCESS_LOG_DAYS = 365
+# A staged output lives minutes (Validate to Transform); one a failed execution left behind
+# (the failure path quarantines raw/, not staging/) and every older version of one expire
+# after a day, so nothing accumulates (pipeline.md §1).
+STAGING_DAYS = 1
 ACCESS_LOG_PREFIX = "data-bucket/"
 
 
@@ -55,6 +59,18 @@ class StorageStack(Stack):
                                 StorageClass="GLACIER", TransitionInDays=GLACIER_AFTER_DAYS
                             )
                         ],
+                    ),
+                    s3.LifecycleRule(
+                        Id="expire-staging",
+                        Status="Enabled",
+                        Prefix=STAGING_PREFIX,
+                        ExpirationInDays=STAGING_DAYS,
+                        NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(
+                            NoncurrentDays=STAGING_DAYS
+                        ),
+                        AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(
+                            DaysAfterInitiation=STAGING_DAYS
+                        ),
                     ),
                     housekeeping_rule("expire-noncurrent-versions", ExpiredObjectDeleteMarker=True),
                 ],

@@ -152,9 +152,19 @@ def upload_file(
 
 
 def copy_version(
-    s3: Any, bucket: str, source_key: str, version_id: str, size: int, key: str, content_type: str
+    s3: Any,
+    bucket: str,
+    source_key: str,
+    version_id: str,
+    size: int,
+    key: str,
+    content_type: str,
+    extra: Mapping[str, str] | None = None,
 ) -> Write:
-    """A Write that copies one object version server-side (bytes and tags unchanged)."""
+    """A Write that copies one object version server-side (bytes and tags unchanged).
+
+    ``extra`` is further user metadata (a promoted output's figures).
+    """
     source = {
         "Bucket": bucket,
         "Key": source_key,
@@ -162,7 +172,7 @@ def copy_version(
     }
 
     def write(conditions: dict[str, str], metadata: dict[str, str]) -> None:
-        args = {"ContentType": content_type, "Metadata": metadata}
+        args = {"ContentType": content_type, "Metadata": {**(extra or {}), **metadata}}
         if size <= SINGLE_COPY_BYTES:
             s3.copy_object(
                 Bucket=bucket,

@@ -1,9 +1,12 @@
 """Validation function: starts one workflow per uploaded CSV, validates it, files invalid ones.
 
-Two event shapes (docs/interfaces.md): an S3 notification and {"action": "validate"}. An
-invalid file goes to failed/ with its report only if failed/ does not hold a newer upload of
-the key (``functions.common.conditional``); the workflow records and notifies it. The CSV
-rules live in functions.core; this module only moves bytes.
+Two event shapes (docs/interfaces.md): an S3 notification and {"action": "validate"}. The
+Validate task runs the core once (pipeline.md §1.1): a valid file's transformed output is
+staged for the Transform task (``functions.common.staging``), with its proof of processing
+(``functions.common.proof``); an invalid file goes to failed/ with its report only if
+failed/ does not hold a newer upload of the key (``functions.common.conditional``); the
+workflow records and notifies it. The CSV rules live in functions.core; this module only
+moves bytes.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from botocore.exceptions import ClientError
 
 from contract.environment import METRICS_NAMESPACE
 from contract.payloads import Action, ExecutionInput, Stage, TaskRequest, ValidateResult, action_of
-from functions.common import conditional, s3
+from functions.common import conditional, proof, s3, staging
 from functions.common.clients import TRACED_MODULES, client
 from functions.common.config import ValidationSettings
 from functions.common.events import (
@@ -32,7 +35,7 @@ from functions.common.events import (
     truncate_utf8,
 )
 from functions.common.naming import execution_name
-from functions.core import Outcome, validate_file
+from functions.core import Outcome
 
 logger = Logger()
 tracer = Tracer(patch_modules=TRACED_MODULES)
@@ -107,53 +110,79 @@ def _start(sfn: Any, obj: S3Object, settings: ValidationSettings) -> bool:
     return True
 
 
+# /tmp holds the source, the output (which can be longer: normalized timestamps, amounts)
+# and the rejected rows.
+SPACE_FACTOR = 2.5
+
+
 def validate(req: TaskRequest, settings: ValidationSettings) -> ValidateResult:
-    """Validate the exact object version; file an invalid one under failed/ (newest wins)."""
+    """Validate and transform the exact object version once (pipeline.md §1): a valid file's
+    output is staged for the Transform task, an invalid one filed under failed/ (newest wins)."""
     logger.set_correlation_id(req.execution_arn or req.key)
     logger.append_keys(file=req.key, bucket=req.bucket, version_id=req.version_id)
     tracer.put_annotation("file", req.key)
     s3_client = client("s3")
     with tempfile.TemporaryDirectory(prefix="validate-") as tmp:
-        source, rejected = Path(tmp, "source.csv"), Path(tmp, "rejected.csv")
+        source, output, rejected = (Path(tmp, n) for n in ("source.csv", "out.csv", "rej.csv"))
         try:
             with tracer.provider.in_subsegment("## s3.download"):
-                size = s3.download(s3_client, req.bucket, req.key, req.version_id, source)
+                size = s3.download(
+                    s3_client,
+                    req.bucket,
+                    req.key,
+                    req.version_id,
+                    source,
+                    space_factor=SPACE_FACTOR,
+                )
         except s3.ObjectMissingError:
             return _already_failed(s3_client, req)
         metrics.add_metric(name="BytesRead", unit=MetricUnit.Bytes, value=size)
-        with tracer.provider.in_subsegment("## core.validate_file"):
-            outcome = validate_file(source, config=settings.core, rejected=rejected)
+        with tracer.provider.in_subsegment("## core.process_file"):
+            produced = proof.produce(source, output, config=settings.core, rejected=rejected)
+        outcome, figures = produced.outcome, produced.figures
         metrics.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=outcome.rows_rejected)
         if not outcome.ok:
-            return _fail_file(s3_client, req, outcome, size)
-        outcome_key = ""
-        if outcome.rows_rejected:
-            with tracer.provider.in_subsegment("## s3.upload_rejected"):
-                conditional.write_if_newest(
-                    s3_client,
-                    req.bucket,
-                    req.keys.rejected,
-                    _upload(req),
-                    conditional.upload_file(
-                        s3_client, rejected, req.bucket, req.keys.rejected, "text/csv", {}
-                    ),
-                )
-            outcome_key = req.keys.rejected
+            return _fail_file(s3_client, req, outcome, size, figures)
+        outcome_key = _write_rejected(s3_client, req, rejected) if outcome.rows_rejected else ""
+        with tracer.provider.in_subsegment("## s3.stage_output"):
+            staged_key = staging.write(
+                s3_client, req.bucket, req.keys, _upload(req), output, figures
+            )
     metrics.add_metric(name="FilesValidated", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RowsValid", unit=MetricUnit.Count, value=outcome.rows_valid)
-    logger.info("file valid", extra=_counts(outcome))
-    return ValidateResult.of(True, _counts(outcome), error="", outcome_key=outcome_key)
+    logger.info("file valid", extra={"staged_key": staged_key, **figures.fields()})
+    return ValidateResult.of(
+        True, figures.fields(), error="", outcome_key=outcome_key, staged_key=staged_key
+    )
+
+
+def _write_rejected(s3_client: Any, req: TaskRequest, rejected: Path) -> str:
+    """The rows rejected within tolerance, to failed/<path>.rejected.csv (newest wins)."""
+    with tracer.provider.in_subsegment("## s3.upload_rejected"):
+        conditional.write_if_newest(
+            s3_client,
+            req.bucket,
+            req.keys.rejected,
+            _upload(req),
+            conditional.upload_file(
+                s3_client, rejected, req.bucket, req.keys.rejected, "text/csv", {}
+            ),
+        )
+    return req.keys.rejected
 
 
 def _upload(req: TaskRequest) -> conditional.Upload:
     return conditional.Upload(req.rank, req.version_id)
 
 
-def _fail_file(s3_client: Any, req: TaskRequest, outcome: Outcome, size: int) -> ValidateResult:
+def _fail_file(
+    s3_client: Any, req: TaskRequest, outcome: Outcome, size: int, figures: proof.Figures
+) -> ValidateResult:
     """Original to failed/, report beside it, and only then delete it from raw/.
 
     Both writes are conditional: when failed/<path> holds a newer upload, this one is
     superseded and leaves failed/ alone. The workflow records and notifies the outcome.
+    The outcome's bytes are the source's, so both digests are the source's (pipeline.md §2).
     """
     error = truncate_utf8(outcome.error_summary(), MAX_MESSAGE_BYTES)
     report = {
@@ -161,7 +190,7 @@ def _fail_file(s3_client: Any, req: TaskRequest, outcome: Outcome, size: int) ->
         "stage": Stage.VALIDATION.value,
         "outcome": "invalid",
         "error": error,
-        **_counts(outcome),
+        **figures.fields(),
         "details": outcome.error_report(),
     }
     described = s3.head(s3_client, req.bucket, req.key, req.version_id) or {}
@@ -198,7 +227,7 @@ def _fail_file(s3_client: Any, req: TaskRequest, outcome: Outcome, size: int) ->
     )
     return ValidateResult.of(
         False,
-        _counts(outcome),
+        figures.fields(),
         error=error,
         outcome_key="" if superseded else req.keys.failed,
         superseded=superseded,
@@ -210,11 +239,12 @@ def _already_failed(s3_client: Any, req: TaskRequest) -> ValidateResult:
     report = s3.get_small_json(s3_client, req.bucket, req.keys.error_report)
     if _is_invalid_report(report, req):
         logger.info("file already failed validation; returning the recorded outcome")
-        counts = {
-            name: int(report.get(name, 0)) for name in ("rows_total", "rows_valid", "rows_rejected")
-        }
+        counts = {name: int(report.get(name, 0)) for name in _COUNTS}
+        proven = {name: str(report.get(name, "")) for name in _PROOF}
         error = str(report.get("error", ""))
-        return ValidateResult.of(False, counts, error=error, outcome_key=req.keys.failed)
+        return ValidateResult.of(
+            False, {**counts, **proven}, error=error, outcome_key=req.keys.failed
+        )
     current = conditional.holder(s3_client, req.bucket, req.keys.failed)
     if current is not None and current.upload.rank > req.rank:
         logger.info("file already superseded: failed/ holds a newer upload")
@@ -243,6 +273,10 @@ def _identity(req: TaskRequest) -> dict[str, str]:
         "sequencer": req.sequencer,
         "execution_arn": req.execution_arn,
     }
+
+
+_COUNTS = ("rows_total", "rows_valid", "rows_rejected")
+_PROOF = ("amount_total", "source_sha256", "output_sha256")
 
 
 def _counts(outcome: Outcome) -> dict[str, int]:

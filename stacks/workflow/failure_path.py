@@ -13,7 +13,14 @@ moves forward, so the path always ends.
 from typing import Any
 
 from contract.metadata import Attr, Status
-from contract.payloads import Notification, Stage, field_names
+from contract.payloads import (
+    NO_AMOUNT,
+    Notification,
+    Stage,
+    ValidateResult,
+    field_names,
+    field_path,
+)
 from stacks.workflow import conditional, records
 from stacks.workflow.asl import (
     EXECUTION_ID,
@@ -24,6 +31,7 @@ from stacks.workflow.asl import (
     catch,
     from_input,
     merge,
+    number,
     service_task,
     substituted,
 )
@@ -34,6 +42,9 @@ REPORT = "QuarantineReport"
 DELETE_RAW = "QuarantineDeleteRaw"
 QUARANTINE_FAILED = "QuarantineFailed"
 RECORD_FAILURE = "RecordFailure"
+#: Which record: with the validation's figures (the Transform failed), or without (pipeline.md §2).
+RECORD_WHICH = "RecordFailureWhich"
+RECORD_VALIDATED_FAILURE = "RecordValidatedFailure"
 NOTIFY = "Notify"
 FINISH = "FinishFailure"
 PIPELINE_FAILED = "PipelineFailed"
@@ -48,6 +59,8 @@ ERROR = "$.error"  # the caught error (Error, Cause) of the failed main-path tas
 FAILED_STAGE = "$.failed_stage"  # the pipeline stage of that task (Stage)
 FAILURE = "$.failure"  # error_message (recorded, notified) and report (failed/<path>.error.json)
 MESSAGE = f"{FAILURE}.error_message"
+#: The Validate task's result (main_path.VALIDATION's Payload; main_path imports this module).
+VALIDATION_RESULT = "$.validation.Payload"
 
 
 def failed(name: str) -> str:
@@ -83,7 +96,7 @@ def states() -> States:
             done=f"{REPORT}Holder",
             superseded=SUPERSEDED_DELETE_RAW,
             failed=QUARANTINE_FAILED,
-            source_gone=RECORD_FAILURE,
+            source_gone=RECORD_WHICH,
         ),
         conditional.write_if_newest(
             REPORT,
@@ -94,15 +107,12 @@ def states() -> States:
             failed=QUARANTINE_FAILED,
         ),
         {
-            DELETE_RAW: _delete_raw(RECORD_FAILURE),
+            DELETE_RAW: _delete_raw(RECORD_WHICH),
             QUARANTINE_FAILED: _quarantine_failed(),
-            RECORD_FAILURE: records.update_outcome(
-                Status.FAILED,
-                {
-                    Attr.ERROR_MESSAGE: (":error", {"S.$": MESSAGE}),
-                    Attr.OUTPUT_KEY: (":output", {"S.$": from_input("failed_key")}),
-                },
-                NOTIFY,
+            RECORD_WHICH: _record_which(),
+            RECORD_FAILURE: records.update_outcome(Status.FAILED, _failure(), NOTIFY),
+            RECORD_VALIDATED_FAILURE: records.update_outcome(
+                Status.FAILED, {**_failure(), **_validated_figures()}, NOTIFY
             ),
             NOTIFY: notify(FAILED_STAGE, MESSAGE, FINISH),
             SUPERSEDED_DELETE_RAW: _delete_raw(RECORD_SUPERSEDED),
@@ -195,7 +205,47 @@ def _quarantine_failed() -> State:
             "error_message.$": f"States.Format('{{}} (not moved to failed/: {{}})', {MESSAGE}, {conditional.S3_ERROR}.Cause)",
         },
         "ResultPath": FAILURE,
-        "Next": RECORD_FAILURE,
+        "Next": RECORD_WHICH,
+    }
+
+
+def _failure() -> dict[str, records.Assignment]:
+    return {
+        Attr.ERROR_MESSAGE: (":error", {"S.$": MESSAGE}),
+        Attr.OUTPUT_KEY: (":output", {"S.$": from_input("failed_key")}),
+    }
+
+
+def _validation(name: str) -> str:
+    return field_path(VALIDATION_RESULT, ValidateResult, name)
+
+
+def _record_which() -> State:
+    """A file that passed Validate (its result is in the state) keeps its counts and proof."""
+    return {
+        "Type": "Choice",
+        "Choices": [
+            {
+                "And": [
+                    {"Variable": _validation("source_sha256"), "IsPresent": True},
+                    {"Variable": _validation("rows_total"), "IsNumeric": True},
+                ],
+                "Next": RECORD_VALIDATED_FAILURE,
+            }
+        ],
+        "Default": RECORD_FAILURE,
+    }
+
+
+def _validated_figures() -> dict[str, records.Assignment]:
+    """The validation's counts; its outcome is the failed/ copy of the source (pipeline.md §2)."""
+    return {
+        Attr.ROWS_TOTAL: (":total", number(_validation("rows_total"))),
+        Attr.ROWS_VALID: (":valid", number(_validation("rows_valid"))),
+        Attr.ROWS_REJECTED: (":rejected", number(_validation("rows_rejected"))),
+        Attr.AMOUNT_TOTAL: (":amount", {"S": NO_AMOUNT}),
+        Attr.SOURCE_SHA256: (":source", {"S.$": _validation("source_sha256")}),
+        Attr.OUTPUT_SHA256: (":digest", {"S.$": _validation("source_sha256")}),
     }
 
 

@@ -8,6 +8,7 @@ write or notification that keeps failing never changes the path (``records``): t
 execution then ends in BookkeepingFailed instead of its outcome.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from contract.metadata import Attr, Status
@@ -170,26 +171,28 @@ def _is_written() -> State:
     }
 
 
-def _counts() -> dict[str, records.Assignment]:
-    """The row counts of the validation: every valid, invalid or superseded file has them."""
+def _figures(result: Callable[[str], str]) -> dict[str, records.Assignment]:
+    """The row counts and the proof of processing (pipeline.md §2) of one function's result."""
     return {
-        Attr.ROWS_TOTAL: (":total", number(_validation("rows_total"))),
-        Attr.ROWS_VALID: (":valid", number(_validation("rows_valid"))),
-        Attr.ROWS_REJECTED: (":rejected", number(_validation("rows_rejected"))),
+        Attr.ROWS_TOTAL: (":total", number(result("rows_total"))),
+        Attr.ROWS_VALID: (":valid", number(result("rows_valid"))),
+        Attr.ROWS_REJECTED: (":rejected", number(result("rows_rejected"))),
+        Attr.AMOUNT_TOTAL: (":amount", {"S.$": result("amount_total")}),
+        Attr.SOURCE_SHA256: (":source", {"S.$": result("source_sha256")}),
+        Attr.OUTPUT_SHA256: (":digest", {"S.$": result("output_sha256")}),
     }
 
 
 def _record(status: Status, assignments: dict[str, records.Assignment], next_state: str) -> State:
-    return records.update_outcome(status, {**_counts(), **assignments}, next_state)
+    """An outcome with the validation's figures: every valid, invalid or superseded file has them."""
+    return records.update_outcome(status, {**_figures(_validation), **assignments}, next_state)
 
 
 def _record_success() -> State:
     return records.update_outcome(
         Status.SUCCEEDED,
         {
-            Attr.ROWS_TOTAL: (":total", number(_transformation("rows_total"))),
-            Attr.ROWS_VALID: (":valid", number(_transformation("rows_valid"))),
-            Attr.ROWS_REJECTED: (":rejected", number(_transformation("rows_rejected"))),
+            **_figures(_transformation),
             Attr.OUTPUT_KEY: (":output", {"S.$": _transformation("output_key")}),
         },
         FINISH_SUCCEEDED,

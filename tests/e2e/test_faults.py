@@ -40,11 +40,11 @@ def test_older_upload_finishing_last_is_superseded_not_written(
 ) -> None:
     key = f"{prefix}overwrite.csv"
     processed = FileKeys.of(key).processed
-    # The first upload's output write is held until the second upload's output is in place,
+    # The first upload's promote (a copy from staging/) is held until the second upload's output is in place,
     # so the first one's If-None-Match loses, it reads the holder again and finds it newer.
     slow = pipeline.api_faults.inject(
         service="s3",
-        operation="PutObject",
+        operation="CopyObject",
         key_contains=processed,
         times=1,
         latency=120.0,

@@ -82,19 +82,24 @@ def _task(pipeline: Pipeline, key: str) -> dict[str, str]:
 def test_a_transformation_retry_after_success_answers_from_processed(
     pipeline: Pipeline, prefix: str
 ) -> None:
-    # The raw/ version is gone: its HEAD answers 404 only with s3:ListBucket (403 without),
-    # and the recorded output under processed/ answers for it (s3:GetObject there).
+    # The staged output is gone: its HEAD answers 404 only with s3:ListBucket (403 without),
+    # and the recorded output under processed/ answers for it (s3:GetObject there), with
+    # the figures and proof it was written with.
     key = pipeline.upload(f"{prefix}done.csv", VALID)
     assert pipeline.wait([key])[key].status == "SUCCEEDED"
 
     again = _invoke(pipeline, "TransformationFunctionName", _task(pipeline, key))
 
+    (item,) = pipeline.items(key)
     assert again == {
         "output_key": f"processed/{key.removeprefix('raw/')}",
         "rows_total": 1,
         "rows_valid": 1,
         "rows_rejected": 0,
         "superseded": False,
+        "amount_total": item["amount_total"],
+        "source_sha256": item["source_sha256"],
+        "output_sha256": item["output_sha256"],
     }
 
 

@@ -24,6 +24,7 @@ BUCKET = "arn:${AWS::Partition}:s3:::${BucketName}"
 RAW = BUCKET + "/raw/*"
 FAILED = BUCKET + "/failed/*"
 PROCESSED = BUCKET + "/processed/*"
+STAGING = BUCKET + "/staging/*"
 WORKFLOW = (
     "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${StateMachineName}"
 )
@@ -38,14 +39,19 @@ EXERCISED: dict[Role, set[Pair]] = {
         ("s3:PutObjectTagging", FAILED),
         ("s3:GetObject", FAILED),  # who holds failed/<path> (newest wins), the report on a retry
         ("s3:DeleteObjectVersion", RAW),
+        ("s3:PutObject", STAGING),  # a valid file's output, staged for the transformation
         ("states:StartExecution", WORKFLOW),
         ("kms:GenerateDataKey", KEY),  # sending to the encrypted DLQ
         ("kms:Decrypt", KEY),
         ("sqs:SendMessage", "${ValidationDeadLetterQueue.Arn}"),  # Lambda, with this role
     },
     TRANSFORMATION: {
-        ("s3:GetObjectVersion", RAW),
-        ("s3:ListBucket", BUCKET),  # a retry after success: the raw/ version is gone (404)
+        # It never reads raw/: HEAD of the staged output, the copy of that exact version to
+        # processed/, then its delete.
+        ("s3:GetObject", STAGING),
+        ("s3:GetObjectVersion", STAGING),
+        ("s3:DeleteObjectVersion", STAGING),
+        ("s3:ListBucket", BUCKET),  # a retry after success: the staged output is gone (404)
         ("s3:PutObject", PROCESSED),
         ("s3:GetObject", PROCESSED),  # ... and processed/<path> answers for it
         ("s3:DeleteObjectVersion", RAW),
@@ -106,6 +112,7 @@ def _function_logs(title: str) -> dict[Pair, str]:
 REVIEWED: dict[Role, dict[Pair, str]] = {
     VALIDATION: {
         ("s3:AbortMultipartUpload", FAILED): _ABORT,
+        ("s3:AbortMultipartUpload", STAGING): _ABORT,
         **_function_logs("Validation"),
         **_xray(),
     },

@@ -24,6 +24,15 @@ def test_processed_moves_to_glacier_after_90_days_whatever_its_size(
     assert int(glacier["ObjectSizeGreaterThan"]) < 1024
 
 
+def test_staged_outputs_expire_after_a_day_with_every_version(storage: dict[str, Any]) -> None:
+    rules = storage["Resources"]["DataBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    (staging,) = [r for r in rules if r.get("Prefix") == "staging/"]
+    assert staging["Status"] == "Enabled"
+    assert staging["ExpirationInDays"] == 1
+    assert staging["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+    assert staging["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+
+
 def test_noncurrent_versions_expire(storage: dict[str, Any]) -> None:
     rules = storage["Resources"]["DataBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
     assert any(r.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays") for r in rules)

@@ -25,6 +25,7 @@ FAILURE_PATH_TASKS = {
     "QuarantineDeleteRaw",
     "SupersededDeleteRaw",
     "RecordFailure",
+    "RecordValidatedFailure",
     "RecordSupersededFailure",
     "Notify",
 }

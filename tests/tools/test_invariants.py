@@ -35,7 +35,12 @@ def _item(upload: Upload, status: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _sha(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
 def _succeeded(upload: Upload) -> dict[str, Any]:
+    output = invariants.expected(upload.body).output
     return _item(
         upload,
         "SUCCEEDED",
@@ -43,6 +48,9 @@ def _succeeded(upload: Upload) -> dict[str, Any]:
         rows_valid=1,
         rows_rejected=0,
         output_key="processed/x.csv",
+        amount_total=output.split(b",")[-2].decode(),  # the one row's amount
+        source_sha256=_sha(upload.body),
+        output_sha256=_sha(output),
     )
 
 
@@ -70,8 +78,14 @@ OLD, NEW = Upload(KEY, "v1", "00A0", VALID), Upload(KEY, "v2", "00B0", NEWER)
 
 def _overwrite_state(processed_by: Upload, old_status: str = "SUPERSEDED") -> State:
     output = invariants.expected(processed_by.body).output
+    placed = _object(processed_by, output)
+    figures = _succeeded(processed_by)
+    placed["metadata"] |= {
+        "output-sha256": figures["output_sha256"],
+        "amount-total": figures["amount_total"],
+    }
     return State(
-        objects={"processed/x.csv": _object(processed_by, output)},
+        objects={"processed/x.csv": placed},
         raw_versions=set(),
         items={KEY: [_item(OLD, old_status), _succeeded(NEW)]},
         notifications=[],
@@ -135,6 +149,9 @@ def test_a_failed_upload_has_exactly_one_notification(messages: int, category: s
                     rows_total=1,
                     rows_valid=0,
                     rows_rejected=1,
+                    amount_total="0.00",
+                    source_sha256=_sha(INVALID),
+                    output_sha256=_sha(INVALID),
                 )
             ]
         },

@@ -12,6 +12,10 @@ a verdict: "ok", or the first broken promise of:
   names it; no upload of the key is left under raw/ (every version);
 - record: the item's fields are exact (bucket, version_id, etag, sequencer, execution ARN,
   end time, counts, output key);
+- proof: rows_total = rows_valid + rows_rejected, source_sha256 of the uploaded bytes,
+  output_sha256 of the outcome's bytes and amount_total the exact sum of processed/'s
+  amounts (``proof``);
+- staging: a promoted or superseded valid upload left nothing under staging/;
 - notification: exactly one per FAILED upload, none otherwise;
 - order: the outcome object was written before the raw/ version was deleted (from the
   emulator's call log; skipped without one).

@@ -13,6 +13,7 @@ from contract.metadata import TERMINAL, Attr, Status
 from contract.ordering import VERSION_METADATA, rank
 from tools.emulator.api_faults import LoggedCall
 from tools.invariants.model import Expected, State, Upload, Verdict, expected
+from tools.invariants.proof import check_proof
 
 WRITES = {"PutObject", "CopyObject"}
 
@@ -76,6 +77,8 @@ def _check_one(upload: Upload, siblings: list[Upload], state: State, verdict: Ve
         ),
         lambda: _check_place(upload, want, keys, state) if newest is upload else None,
         lambda: _check_item(upload, want, items[0], keys) if len(items) == 1 else None,
+        lambda: check_proof(upload, want, items[0], state, _require) if len(items) == 1 else None,
+        lambda: _check_staging(upload, status, keys, state),
         lambda: _check_notifications(upload, status, state),
         lambda: _check_order(upload, status, keys, state),
     ]
@@ -142,6 +145,14 @@ def _check_item(upload: Upload, want: Expected, item: Mapping[str, Any], keys: F
         _require(item.get(Attr.OUTPUT_KEY) == keys.failed, "record", "output_key is not failed/")
         if Attr.ROWS_TOTAL in item:
             _require(counted == figures, "record", f"counts {counted}, expected {figures}")
+
+
+def _check_staging(upload: Upload, status: str, keys: FileKeys, state: State) -> None:
+    """A promoted or superseded valid upload leaves nothing under staging/ (pipeline.md §1)."""
+    if not upload.valid or status not in (Status.SUCCEEDED, Status.SUPERSEDED):
+        return
+    staged = keys.staged(rank(upload.sequencer), upload.version_id)
+    _require(staged not in state.staged_left, "staging", f"{staged} is left behind")
 
 
 def _check_notifications(upload: Upload, status: str, state: State) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 
-from contract.keys import FileKeys
+from contract.keys import STAGING_PREFIX, FileKeys
 from contract.metadata import PARTITION_KEY
 from tools.emulator.api_faults import LoggedCall
 
@@ -83,6 +83,7 @@ class State:
     notifications: list[dict[str, Any]]
     calls: list[LoggedCall] | None = None
     checked: dict[str, str] = field(default_factory=dict)
+    staged_left: set[str] = field(default_factory=set)  # staging/ keys with any version left
 
 
 def read_state(
@@ -96,6 +97,14 @@ def read_state(
     s3 = boto3.client("s3")
     objects: dict[str, dict[str, Any]] = {}
     raw_left: set[str] = set()
+    # every version under staging/ (a shortened key need not start with its path)
+    staged_left = {
+        v["Key"]
+        for page in s3.get_paginator("list_object_versions").paginate(
+            Bucket=bucket, Prefix=STAGING_PREFIX
+        )
+        for v in page.get("Versions", [])
+    }
     for key in set(keys):
         file_keys = FileKeys.of(key)
         for place in (file_keys.processed, file_keys.failed, file_keys.error_report):
@@ -112,4 +121,4 @@ def read_state(
     by_key: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         by_key.setdefault(str(item.get(PARTITION_KEY, "")), []).append(item)
-    return State(objects, raw_left, by_key, notifications, calls)
+    return State(objects, raw_left, by_key, notifications, calls, staged_left=staged_left)

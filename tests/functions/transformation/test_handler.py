@@ -1,22 +1,29 @@
-"""The transformation function under moto: raw/ -> processed/, idempotent retries, failures."""
+"""The transformation function under moto: the staged output -> processed/ without parsing.
+
+Each test stages a file through the real validation function (the one run of the core per
+file, pipeline.md §1), then runs the Transform task on it."""
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from contract.keys import FileKeys
 from contract.ordering import rank
+from contract.payloads import TaskRequest
 from functions.common import conditional
-from functions.common import s3 as s3_helpers
-from functions.common.config import TransformationSettings
-from functions.common.events import SourceMissingError, TransformationError
+from functions.common.config import TransformationSettings, ValidationSettings
+from functions.common.events import SourceMissingError
+from functions.common.staging import StagedMismatchError
+from functions.core import CoreConfig
 from functions.transformation import handler
 from functions.transformation.handler import lambda_handler
-from tests.functions.conftest import MISSING_COLUMN_CSV, VALID_CSV, Aws, FakeLambdaContext
+from functions.validation.handler import validate
+from tests.functions.conftest import VALID_CSV, Aws, FakeLambdaContext
 from tests.functions.conftest import load_event as _load_event
 
 EVENTS = Path(__file__).parent / "events"
@@ -53,33 +60,85 @@ def _leftovers() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob("*"))
 
 
-def test_valid_file_is_transformed_exactly_and_leaves_raw(
+VALIDATION = ValidationSettings(
+    "arn:aws:states:us-east-1:123456789012:stateMachine:unused", CoreConfig()
+)
+
+
+def staged_event(aws: Aws, body: bytes = VALID_CSV, sequencer: str = "") -> dict[str, Any]:
+    """Upload ``body`` to raw/, run the Validate task on it (staging its output): the event."""
+    event = load_event("transform.json", aws, **aws.put(KEY, body), sequencer=sequencer)
+    result = validate(TaskRequest.from_event(event), VALIDATION)
+    assert result.valid and result.staged_key == staged_key(event)
+    return event
+
+
+def staged_key(event: dict[str, Any]) -> str:
+    return FileKeys.of(KEY).staged(rank(event.get("sequencer", "")), event["version_id"])
+
+
+def _sha(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def test_valid_file_is_promoted_exactly_and_leaves_raw_and_staging(
     aws: Aws, context: FakeLambdaContext
 ) -> None:
-    # GIVEN a validated file under raw/
-    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV))
+    # GIVEN a validated file: its output staged, the original still under raw/
+    event = staged_event(aws)
+    assert aws.keys() == sorted([KEY, staged_key(event)])
     before = _leftovers()
 
     # WHEN the Transform task runs
     result = lambda_handler(event, context)
 
-    # THEN processed/ holds exactly the data-contract.md §4 output, raw/ is empty, /tmp is clean
+    # THEN processed/ holds exactly the data-contract.md §4 output with its proof, raw/ and
+    # staging/ are empty (every version), /tmp is untouched
     assert result == {
         "output_key": OUTPUT,
         "rows_total": 2,
         "rows_valid": 2,
         "rows_rejected": 0,
         "superseded": False,
+        "amount_total": "1231.50",
+        "source_sha256": _sha(VALID_CSV),
+        "output_sha256": _sha(VALID_PROCESSED),
     }
     assert aws.get(OUTPUT) == VALID_PROCESSED
     assert aws.keys() == [OUTPUT]
+    assert aws.s3.list_object_versions(Bucket=aws.bucket, Prefix="staging/").get("Versions") is None
+    metadata = aws.s3.head_object(Bucket=aws.bucket, Key=OUTPUT)["Metadata"]
+    assert metadata["sourceversion"] == event["version_id"]
+    assert metadata["output-sha256"] == _sha(VALID_PROCESSED)
+    assert metadata["amount-total"] == "1231.50"
     assert _leftovers() == before
+
+
+def test_it_never_parses_and_never_reads_raw(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.common.clients import client
+
+    event = staged_event(aws)
+    calls: list[tuple[str, str]] = []
+    events = client("s3").meta.events
+    events.register(
+        "before-parameter-build.s3",
+        lambda model, params, **_: calls.append((model.name, params.get("Key", ""))),
+        unique_id="reads",
+    )
+    try:
+        lambda_handler(event, context)
+    finally:
+        events.unregister("before-parameter-build.s3", unique_id="reads")
+
+    assert [c for c in calls if c[0].startswith("Get") or c[1] == KEY] == [("DeleteObject", KEY)]
 
 
 def test_retry_after_success_returns_the_same_without_rewriting(
     aws: Aws, context: FakeLambdaContext
 ) -> None:
-    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV))
+    event = staged_event(aws)
     first = lambda_handler(event, context)
 
     # WHEN the task is retried after its response was lost
@@ -90,60 +149,110 @@ def test_retry_after_success_returns_the_same_without_rewriting(
     assert len(versions) == 1  # written once
 
 
+def test_retry_after_the_promote_but_before_the_deletes_finishes_them(
+    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a first attempt that promoted the output and then lost S3 before deleting
+    event = staged_event(aws)
+    real_delete = handler.s3.delete
+
+    def broken(*args: Any) -> None:
+        raise ConnectionError("S3 went away")
+
+    monkeypatch.setattr(handler.s3, "delete", broken)
+    with pytest.raises(ConnectionError):
+        lambda_handler(event, context)
+    assert aws.get(OUTPUT) == VALID_PROCESSED
+    assert aws.keys("raw/") == [KEY]
+
+    # WHEN the task is retried
+    monkeypatch.setattr(handler.s3, "delete", real_delete)
+    result = lambda_handler(event, context)
+
+    # THEN it answers success with the figures, and raw/ and staging/ are gone
+    assert result["output_key"] == OUTPUT and result["output_sha256"] == _sha(VALID_PROCESSED)
+    assert aws.keys() == [OUTPUT]
+
+
+def test_retry_of_validate_after_the_staged_write_rewrites_the_same_key(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    event = staged_event(aws)
+    again = validate(TaskRequest.from_event(event), VALIDATION)
+
+    assert again.staged_key == staged_key(event)
+    assert lambda_handler(event, context)["output_key"] == OUTPUT
+    assert aws.keys() == [OUTPUT]
+
+
+def test_staged_output_of_another_upload_is_never_promoted(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    # GIVEN this upload's staging key holds an object naming another version
+    event = staged_event(aws)
+    key = staged_key(event)
+    aws.s3.copy_object(
+        Bucket=aws.bucket,
+        Key=key,
+        CopySource={"Bucket": aws.bucket, "Key": key},
+        Metadata={
+            **aws.s3.head_object(Bucket=aws.bucket, Key=key)["Metadata"],
+            "sourceversion": "other",
+        },
+        MetadataDirective="REPLACE",
+    )
+
+    with pytest.raises(StagedMismatchError, match="other"):
+        lambda_handler(event, context)
+
+    assert aws.keys("processed/") == []
+    assert aws.keys("raw/") == [KEY]
+
+
 def test_retry_for_another_version_does_not_pass_for_success(
     aws: Aws, context: FakeLambdaContext
 ) -> None:
     # GIVEN processed/ holds the output of an earlier upload of the same key
-    lambda_handler(load_event("transform.json", aws, **aws.put(KEY, VALID_CSV)), context)
-    newer = aws.put(KEY, VALID_CSV)
-    aws.s3.delete_object(Bucket=aws.bucket, Key=KEY, VersionId=newer["version_id"])
+    lambda_handler(staged_event(aws), context)
+    newer = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV))
 
     with pytest.raises(SourceMissingError, match="does not hold its output"):
-        lambda_handler(load_event("transform.json", aws, **newer), context)
+        lambda_handler(newer, context)
 
 
-def test_missing_source_without_output_raises(aws: Aws, context: FakeLambdaContext) -> None:
-    uploaded = aws.put(KEY, VALID_CSV)
-    aws.s3.delete_object(Bucket=aws.bucket, Key=KEY, VersionId=uploaded["version_id"])
+def test_nothing_staged_and_no_output_raises_and_keeps_the_original(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
+    # GIVEN an upload that was never validated (no staged output)
+    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV))
 
-    with pytest.raises(SourceMissingError, match="no longer exists"):
-        lambda_handler(load_event("transform.json", aws, **uploaded), context)
-
-
-def test_core_rejection_raises_and_keeps_the_original(aws: Aws, context: FakeLambdaContext) -> None:
-    # GIVEN a file the core rejects (validation should have caught it: treat as unexpected)
-    event = load_event("transform.json", aws, **aws.put(KEY, MISSING_COLUMN_CSV))
-    before = _leftovers()
-
-    with pytest.raises(TransformationError, match="amount"):
+    with pytest.raises(SourceMissingError, match="no staged output"):
         lambda_handler(event, context)
 
-    # THEN nothing was written, the original waits for the workflow's quarantine, /tmp is clean
+    # THEN nothing was written; the original waits for the workflow's quarantine
     assert aws.keys() == [KEY]
-    assert _leftovers() == before
 
 
-def test_big_output_is_uploaded_in_parts(
+def test_big_output_is_staged_and_promoted_in_parts(
     aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a 5 MiB multipart threshold (S3's minimum part size) and a ~6 MiB output
-    monkeypatch.setattr(conditional, "SINGLE_REQUEST_BYTES", 5 * 1024 * 1024)
-    monkeypatch.setattr(conditional, "PART_BYTES", 5 * 1024 * 1024)
+    # GIVEN 5 MiB thresholds (S3's minimum part size) and a ~6 MiB output
+    for name in ("SINGLE_REQUEST_BYTES", "PART_BYTES", "SINGLE_COPY_BYTES", "COPY_PART_BYTES"):
+        monkeypatch.setattr(conditional, name, 5 * 1024 * 1024)
     row = b"t%07d,c1,1.00,2024-01-02T03:04:05Z,%s\n"
     rows = b"".join(row % (i, b"x" * 40) for i in range(100_000))
-    event = load_event(
-        "transform.json",
-        aws,
-        **aws.put(KEY, b"transaction_id,customer_id,amount,timestamp,pad\n" + rows),
-    )
+    event = staged_event(aws, b"transaction_id,customer_id,amount,timestamp,pad\n" + rows)
+    staged = aws.s3.head_object(Bucket=aws.bucket, Key=staged_key(event))
+    assert staged["ETag"].strip('"').endswith("-2")  # staged by a multipart upload
 
     result = lambda_handler(event, context)
 
-    assert result["rows_total"] == 100_000
+    assert result["rows_total"] == 100_000 and result["amount_total"] == "100000.00"
     head = aws.s3.head_object(Bucket=aws.bucket, Key=OUTPUT)
-    assert head["ETag"].strip('"').endswith("-2")  # a multipart upload of two parts
-    assert head["ContentLength"] > 5 * 1024 * 1024
+    assert head["ETag"].strip('"').endswith("-2")  # a multipart copy of two parts
+    assert head["ContentLength"] == staged["ContentLength"]
     assert head["Metadata"]["sourceversion"] == event["version_id"]
+    assert _sha(aws.get(OUTPUT)) == result["output_sha256"]
 
 
 def test_an_older_upload_never_overwrites_a_newer_output(
@@ -156,16 +265,16 @@ def test_an_older_upload_never_overwrites_a_newer_output(
         Body=b"newer",
         Metadata={"rank": rank("00B0"), "sourceversion": "v2"},
     )
-    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV), sequencer="00A0")
+    event = staged_event(aws, sequencer="00A0")
 
     # WHEN the older upload's Transform runs
     result = lambda_handler(event, context)
 
-    # THEN it is superseded: the newer output stays, the older original leaves raw/
+    # THEN it is superseded: the newer output stays, raw/ and staging/ are emptied
     assert result["superseded"] is True and result["output_key"] == ""
     assert aws.get(OUTPUT) == b"newer"
-    assert aws.keys("raw/") == []
-    # AND a retry (raw/ gone) still answers superseded
+    assert aws.keys() == [OUTPUT]
+    # AND a retry (nothing staged) still answers superseded
     assert lambda_handler(event, context)["superseded"] is True
 
 
@@ -176,7 +285,7 @@ def test_a_newer_upload_replaces_an_older_output(aws: Aws, context: FakeLambdaCo
         Body=b"older",
         Metadata={"rank": rank("00A0"), "sourceversion": "v1"},
     )
-    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV), sequencer="00B0")
+    event = staged_event(aws, sequencer="00B0")
 
     result = lambda_handler(event, context)
 
@@ -187,23 +296,6 @@ def test_a_newer_upload_replaces_an_older_output(aws: Aws, context: FakeLambdaCo
 def test_unsupported_event_raises(aws: Aws, context: FakeLambdaContext) -> None:
     with pytest.raises(ValueError, match="'key'"):
         lambda_handler({"bucket": aws.bucket}, context)
-
-
-def test_too_little_tmp_space_fails_early_and_clearly(
-    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # GIVEN /tmp with less free space than the source and output need
-    event = load_event("transform.json", aws, **aws.put(KEY, VALID_CSV))
-    monkeypatch.setattr(
-        s3_helpers.shutil,
-        "disk_usage",
-        lambda path: SimpleNamespace(total=10**9, used=10**9, free=100),
-    )
-
-    with pytest.raises(s3_helpers.TmpSpaceError, match="EphemeralStorage"):
-        lambda_handler(event, context)
-
-    assert aws.keys() == [KEY]
 
 
 def test_settings_are_read_once_per_invocation(
@@ -219,24 +311,28 @@ def test_settings_are_read_once_per_invocation(
 
     monkeypatch.setattr(handler, "TransformationSettings", CountedSettings)
 
-    lambda_handler(load_event("transform.json", aws, **aws.put(KEY, VALID_CSV)), context)
+    lambda_handler(staged_event(aws), context)
 
     assert len(reads) == 1
 
 
-def test_the_original_is_deleted_only_after_the_output_is_written(
+def test_the_original_is_deleted_only_after_the_output_is_written_and_staging_last(
     aws: Aws, context: FakeLambdaContext
 ) -> None:
     from functions.common.clients import client
 
-    calls: list[str] = []
+    event = staged_event(aws)
+    calls: list[tuple[str, str]] = []
     events = client("s3").meta.events
     events.register(
-        "before-call.s3", lambda model, **_: calls.append(model.name), unique_id="order"
+        "before-parameter-build.s3",
+        lambda model, params, **_: calls.append((model.name, params.get("Key", ""))),
+        unique_id="order",
     )
     try:
-        lambda_handler(load_event("transform.json", aws, **aws.put(KEY, VALID_CSV)), context)
+        lambda_handler(event, context)
     finally:
-        events.unregister("before-call.s3", unique_id="order")
+        events.unregister("before-parameter-build.s3", unique_id="order")
 
-    assert calls.index("PutObject") < calls.index("DeleteObject")
+    assert calls.index(("CopyObject", OUTPUT)) < calls.index(("DeleteObject", KEY))
+    assert calls.index(("DeleteObject", KEY)) < calls.index(("DeleteObject", staged_key(event)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from contract.keys import FileKeys
 from contract.ordering import rank
 from contract.payloads import ExecutionInput
 from functions.common.config import ConfigurationError, ValidationSettings
@@ -168,8 +170,20 @@ def test_invalid_file_goes_to_failed_with_report_for_the_workflow_to_notify(
         "error",
         "outcome_key",
         "superseded",
+        "staged_key",
+        "amount_total",
+        "source_sha256",
+        "output_sha256",
     }
     assert result["superseded"] is False
+    # AND its proof: nothing reached processed/, and the outcome's bytes are the source's
+    digest = hashlib.sha256(MISSING_COLUMN_CSV).hexdigest()
+    assert (result["amount_total"], result["source_sha256"], result["output_sha256"]) == (
+        "0.00",
+        digest,
+        digest,
+    )
+    assert result["staged_key"] == ""
     # AND the original bytes are in failed/, unchanged, with a meaningful report beside them
     assert aws.get("failed/2026/transactions.csv") == MISSING_COLUMN_CSV
     report = json.loads(aws.get("failed/2026/transactions.csv.error.json"))
@@ -180,6 +194,7 @@ def test_invalid_file_goes_to_failed_with_report_for_the_workflow_to_notify(
     assert report["version_id"] == event["version_id"]
     assert "amount" in report["error"]
     assert report["details"]  # the core's own report
+    assert report["source_sha256"] == digest and report["amount_total"] == "0.00"
     # AND both objects record which upload they came from (the conditional writes compare it)
     for key in ("failed/2026/transactions.csv", "failed/2026/transactions.csv.error.json"):
         metadata = aws.s3.head_object(Bucket=aws.bucket, Key=key)["Metadata"]
@@ -271,11 +286,15 @@ def test_a_newer_invalid_upload_replaces_an_older_one(aws: Aws, context: FakeLam
     assert json.loads(aws.get("failed/2026/transactions.csv.error.json"))["sequencer"] == "00B0"
 
 
-def test_valid_file_returns_counts_and_stays_in_raw(aws: Aws, context: FakeLambdaContext) -> None:
+def test_valid_file_is_staged_with_its_proof_and_stays_in_raw(
+    aws: Aws, context: FakeLambdaContext
+) -> None:
     event = load_event("validate.json", aws, **aws.put(KEY, VALID_CSV))
 
     result = lambda_handler(event, context)
 
+    staged = FileKeys.of(KEY).staged(rank(""), event["version_id"])
+    output = aws.get(staged)
     assert result == {
         "valid": True,
         "rows_total": 2,
@@ -284,8 +303,18 @@ def test_valid_file_returns_counts_and_stays_in_raw(aws: Aws, context: FakeLambd
         "error": "",
         "outcome_key": "",
         "superseded": False,
+        "staged_key": staged,
+        "amount_total": "1231.50",  # 1234.50 - 3.00
+        "source_sha256": hashlib.sha256(VALID_CSV).hexdigest(),
+        "output_sha256": hashlib.sha256(output).hexdigest(),
     }
-    assert aws.keys() == [KEY]  # the transformation step moves it
+    assert output.startswith(b"transaction_id,customer_id,amount,timestamp,note\n")
+    # AND the staged object names its upload and carries the figures for the Transform task
+    metadata = aws.s3.head_object(Bucket=aws.bucket, Key=staged)["Metadata"]
+    assert metadata["sourceversion"] == event["version_id"] and metadata["rank"] == rank("")
+    assert metadata["amount-total"] == "1231.50" and metadata["rows-total"] == "2"
+    assert metadata["source-sha256"] == result["source_sha256"]
+    assert aws.keys() == sorted([KEY, staged])  # the transformation step moves it
     assert aws.notifications() == []
 
 

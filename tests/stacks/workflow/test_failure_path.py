@@ -42,7 +42,7 @@ def test_the_original_goes_only_after_both_outcome_objects(
         assert states[written]["Next"] == "QuarantineReportHolder"
     for written in ("QuarantineReportNew", "QuarantineReportOverwrite"):
         assert states[written]["Next"] == "QuarantineDeleteRaw"
-    assert states["QuarantineDeleteRaw"]["Next"] == "RecordFailure"
+    assert states["QuarantineDeleteRaw"]["Next"] == "RecordFailureWhich"
 
 
 def test_s3_failing_on_the_failure_path_still_records_and_notifies(
@@ -51,8 +51,9 @@ def test_s3_failing_on_the_failure_path_still_records_and_notifies(
     for name in ("QuarantineFileHolder", "QuarantineFileNew", "QuarantineReportOverwrite"):
         assert states[name]["Catch"][-1]["Next"] == "QuarantineFailed"
     fallback = states["QuarantineFailed"]
-    assert fallback["ResultPath"] == "$.failure" and fallback["Next"] == "RecordFailure"
+    assert fallback["ResultPath"] == "$.failure" and fallback["Next"] == "RecordFailureWhich"
     assert states["RecordFailure"]["Next"] == "Notify"
+    assert states["RecordValidatedFailure"]["Next"] == "Notify"
     assert states["Notify"]["Next"] == "FinishFailure"
     assert states["FinishFailure"]["Default"] == "PipelineFailed"
 

@@ -17,6 +17,7 @@ UPDATES = {
     "RecordSuccess": "SUCCEEDED",
     "RecordInvalid": "FAILED",
     "RecordFailure": "FAILED",
+    "RecordValidatedFailure": "FAILED",
     "RecordSuperseded": "SUPERSEDED",
     "RecordSupersededFailure": "SUPERSEDED",
 }
@@ -73,3 +74,49 @@ def test_success_and_invalid_outcomes_record_the_row_counts(
     assert invalid[":output"] == {"S.$": "$.validation.Payload.outcome_key"}
     success = states["RecordSuccess"]["Parameters"]["ExpressionAttributeValues"]
     assert success[":output"] == {"S.$": "$.transformation.Payload.output_key"}
+
+
+PROOF = (
+    ("amount_total", ":amount"),
+    ("source_sha256", ":source"),
+    ("output_sha256", ":digest"),
+)
+
+
+@pytest.mark.parametrize(
+    ("state", "source"),
+    [
+        ("RecordSuccess", "transformation"),
+        ("RecordInvalid", "validation"),
+        ("RecordSuperseded", "validation"),
+    ],
+)
+def test_every_outcome_of_a_validated_file_records_its_proof(
+    states: dict[str, dict[str, Any]], state: str, source: str
+) -> None:
+    params = states[state]["Parameters"]
+    values = params["ExpressionAttributeValues"]
+    for attribute, placeholder in PROOF:
+        assert f"#{attribute} = {placeholder}" in params["UpdateExpression"]
+        assert values[placeholder] == {"S.$": f"$.{source}.Payload.{attribute}"}
+
+
+def test_a_quarantine_after_validate_keeps_the_validation_figures(
+    states: dict[str, dict[str, Any]],
+) -> None:
+    (choice,) = states["RecordFailureWhich"]["Choices"]
+    assert choice["Next"] == "RecordValidatedFailure"
+    assert states["RecordFailureWhich"]["Default"] == "RecordFailure"
+    values = states["RecordValidatedFailure"]["Parameters"]["ExpressionAttributeValues"]
+    assert values[":total"] == {"N.$": "States.JsonToString($.validation.Payload.rows_total)"}
+    assert values[":amount"] == {"S": "0.00"}  # nothing reached processed/
+    # the outcome is the failed/ copy of the source: its digest is the source's
+    assert values[":source"] == values[":digest"] == {"S.$": "$.validation.Payload.source_sha256"}
+    plain = states["RecordFailure"]["Parameters"]["ExpressionAttributeValues"]
+    assert ":amount" not in plain and ":total" not in plain
+
+
+def test_the_failure_path_reads_the_validation_where_the_main_path_puts_it() -> None:
+    from stacks.workflow import failure_path, main_path
+
+    assert f"{main_path.VALIDATION}.Payload" == failure_path.VALIDATION_RESULT

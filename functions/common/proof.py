@@ -1,0 +1,119 @@
+"""Proof of processing (docs/pipeline.md §2): counts, the exact amount total and two digests.
+
+Computed by the validation function, the one place that sees both the source bytes and the
+output bytes: sha256 of the downloaded version, then sha256 and the exact sum of the
+``amount`` column of the output file it stages (the bytes processed/ receives unchanged, by
+a server-side copy). Each is one streaming pass in bounded memory: the digests read 1 MiB at
+a time, the sum is a polars streaming scan of one column, as Decimal (exact, never a float).
+They travel as S3 user metadata on the staged and processed/ objects and as payload fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from functions.core import CoreConfig, Outcome, process_file
+
+_CHUNK = 1024 * 1024
+#: Every amount has two fraction digits (data-contract.md §4); so does their sum.
+_SCALE = 2
+#: What an attempt that wrote no rows to processed/ reports as its amount total.
+NO_AMOUNT = "0.00"
+_COUNTS = ("rows_total", "rows_valid", "rows_rejected")
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a local file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def amount_total(output: Path) -> str:
+    """The exact sum of the ``amount`` column of a transformed file, e.g. ``"1234.50"``."""
+    total = (
+        pl.scan_csv(output, infer_schema=False)
+        .select(pl.col("amount").cast(pl.Decimal(38, _SCALE)).sum())
+        .collect(engine="streaming")
+        .item()
+    )
+    return format(Decimal(total or 0), f".{_SCALE}f")
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The row counts and the proof of one attempt, as payload fields or S3 user metadata."""
+
+    rows_total: int
+    rows_valid: int
+    rows_rejected: int
+    amount_total: str
+    source_sha256: str
+    output_sha256: str
+
+    def fields(self) -> dict[str, int | str]:
+        """The figures under their payload/item names (``rows_total``, ``amount_total``...)."""
+        return asdict(self)
+
+    def metadata(self) -> dict[str, str]:
+        """The figures as S3 user metadata (``rows-total``, ``amount-total``...)."""
+        return {name.replace("_", "-"): str(value) for name, value in asdict(self).items()}
+
+    @classmethod
+    def from_metadata(cls, metadata: Mapping[str, str]) -> Figures:
+        """The figures an object's user metadata records; ValueError when one is missing."""
+        missing = [n for n in cls.__dataclass_fields__ if n.replace("_", "-") not in metadata]
+        if missing:
+            raise ValueError(f"object metadata lacks {missing}")
+        values = {n: metadata[n.replace("_", "-")] for n in cls.__dataclass_fields__}
+        return cls(
+            **{n: int(values[n]) for n in _COUNTS},
+            amount_total=values["amount_total"],
+            source_sha256=values["source_sha256"],
+            output_sha256=values["output_sha256"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Produced:
+    """The one run of the core on a file, with its figures."""
+
+    outcome: Outcome
+    figures: Figures
+
+
+def produce(source: Path, output: Path, *, config: CoreConfig, rejected: Path) -> Produced:
+    """Run the core once on ``source`` and prove it: all the per-file compute of the pipeline.
+
+    An accepted file's figures are its output's (amount total, digest); a rejected file's
+    outcome is the failed/ copy of the source, so both digests are the source's and nothing
+    reached processed/ (NO_AMOUNT).
+    """
+    source_sha256 = sha256_file(source)
+    outcome = process_file(source, output, config=config, rejected=rejected)
+    counts = {n: int(getattr(outcome, n)) for n in _COUNTS}
+    if not outcome.ok:
+        return Produced(
+            outcome,
+            Figures(
+                **counts,
+                amount_total=NO_AMOUNT,
+                source_sha256=source_sha256,
+                output_sha256=source_sha256,
+            ),
+        )
+    figures = Figures(
+        **counts,
+        amount_total=amount_total(output),
+        source_sha256=source_sha256,
+        output_sha256=sha256_file(output),
+    )
+    return Produced(outcome, figures)
