@@ -13,14 +13,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contract.environment import METRICS_NAMESPACE
 from contract.payloads import TaskRequest, TransformResult
-from functions.common import conditional, s3
-from functions.common.clients import TRACED_MODULES, client
+from functions.common import conditional, s3, tracing
+from functions.common.clients import client
 from functions.common.config import TransformationSettings
 from functions.common.events import (
     MAX_MESSAGE_BYTES,
@@ -31,7 +31,7 @@ from functions.common.events import (
 from functions.core import process_file
 
 logger = Logger()
-tracer = Tracer(patch_modules=TRACED_MODULES)
+tracer = tracing.tracer()
 metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 _COUNTS = ("rows_total", "rows_valid", "rows_rejected")

@@ -13,15 +13,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from contract.environment import METRICS_NAMESPACE
 from contract.payloads import Action, ExecutionInput, Stage, TaskRequest, ValidateResult, action_of
-from functions.common import conditional, s3
-from functions.common.clients import TRACED_MODULES, client
+from functions.common import conditional, s3, tracing
+from functions.common.clients import client
 from functions.common.config import ValidationSettings
 from functions.common.events import (
     MAX_MESSAGE_BYTES,
@@ -35,7 +35,7 @@ from functions.common.naming import execution_name
 from functions.core import Outcome, validate_file
 
 logger = Logger()
-tracer = Tracer(patch_modules=TRACED_MODULES)
+tracer = tracing.tracer()
 metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 
