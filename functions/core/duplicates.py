@@ -1,7 +1,10 @@
 """Finding the rows that repeat an earlier row's transaction_id (the rule is in rules/ids.py).
 
-Duplicates need the whole file: their state is (row index, 128-bit hash of the trimmed id,
-partition byte) per row, 21 bytes a row, the only state that grows with the file.
+Duplicates need the whole file: their state is (row index, 128-bit hash of the trimmed id as
+two 64-bit halves) per row, 20 bytes a row, the only state that grows with the file. The
+repeats are found by sorting the high halves (a sort of plain integers costs several times
+less than a hash table of 128-bit keys), then comparing both halves on the few rows whose
+high half occurs more than once.
 
 - Tolerant mode: `prepass`, a narrow first pass, hashes the ids and finds the duplicate rows,
   so the main pass knows them (`flag`); its output is kept even when there are duplicates.
@@ -24,10 +27,8 @@ from functions.core.outcome import MAX_REPORTED_ROW_ERRORS
 from functions.core.rejected import RejectedRows
 from functions.core.scan import IDX, col, raw_columns, scan
 
-KEY = "__key"
-PART = "__part"
-# rows per distinct-key hash table when looking for repeated transaction ids
-DEDUP_PARTITION_ROWS = 2_000_000
+HIGH = "__key_hi"
+LOW = "__key_lo"
 
 
 def flag(rows: pl.Series) -> pl.Expr:
@@ -36,33 +37,30 @@ def flag(rows: pl.Series) -> pl.Expr:
 
 
 def _hashes(tid_column: str) -> list[pl.Expr]:
-    """KEY: 128-bit hash of the trimmed id; PART: its low byte (see `repeats`).
+    """HIGH and LOW: two independent 64-bit hashes of the trimmed id, one 128-bit key.
 
-    Two independent 64-bit hashes make a false match (two different ids with equal keys) a
-    ~n^2/2^129 event.
+    A false match (two different ids with equal keys) is a ~n^2/2^129 event.
     """
     tid = pl.col(tid_column)
-    low = tid.hash(0x5EED_0002)
-    key = tid.hash(0x5EED_0001).cast(pl.UInt128) * pl.lit(2**64, pl.UInt128) + low.cast(pl.UInt128)
-    return [key.alias(KEY), (low % 256).cast(pl.UInt8).alias(PART)]
+    return [tid.hash(0x5EED_0001).alias(HIGH), tid.hash(0x5EED_0002).alias(LOW)]
 
 
 def key_columns(tid_column: str) -> list[pl.Expr]:
-    """KEY and PART of the trimmed id in `tid_column`, null where the id is empty."""
+    """HIGH and LOW of the trimmed id in `tid_column`, null where the id is empty."""
     present = pl.col(tid_column) != ""
     return [pl.when(present).then(e).alias(e.meta.output_name()) for e in _hashes(tid_column)]
 
 
 def batch_keys(batch: pl.DataFrame) -> pl.DataFrame:
-    """The (IDX, KEY, PART) of a main-pass batch's rows that have an id."""
-    return batch.select(IDX, KEY, PART).filter(pl.col(KEY).is_not_null())
+    """The (IDX, HIGH, LOW) of a main-pass batch's rows that have an id."""
+    return batch.select(IDX, HIGH, LOW).filter(pl.col(HIGH).is_not_null())
 
 
 def prepass(source: Path, header: Header) -> pl.Series:
     """Indexes of the rows whose trimmed transaction_id repeats an earlier row's.
 
-    A first, narrow streaming pass keeps only (row index, key, partition) per row: 21 bytes
-    a row is the only state that grows with the file.
+    A first, narrow streaming pass keeps only (row index, key) per row: 20 bytes a row is
+    the only state that grows with the file.
     """
     tid = col(header.required["transaction_id"])
     keys = (
@@ -72,7 +70,7 @@ def prepass(source: Path, header: Header) -> pl.Series:
         .select(IDX, *_hashes(rules.TID))
         .collect(engine="streaming")
     )
-    return repeats(keys, distinct_check=False)
+    return repeats(keys)
 
 
 def late_duplicates(key_parts: list[pl.DataFrame]) -> pl.Series:
@@ -82,32 +80,19 @@ def late_duplicates(key_parts: list[pl.DataFrame]) -> pl.Series:
     return repeats(keys)
 
 
-def repeats(keys: pl.DataFrame, *, distinct_check: bool = True) -> pl.Series:
-    """Sorted IDX of the rows (in IDX order) whose KEY an earlier row has.
+def repeats(keys: pl.DataFrame) -> pl.Series:
+    """Sorted IDX of the rows (in IDX order) whose key (HIGH and LOW) an earlier row has.
 
-    The distinct-key hash table is built one partition at a time (equal keys share a
-    partition) once there are more than 3 * DEDUP_PARTITION_ROWS keys, so the table stays
-    about that size instead of growing with the file.
+    The high halves are sorted (a copy of 8 bytes a row, no hash table); only the rows whose
+    high half occurs more than once, almost always the true repeats alone, are compared on
+    the whole key, in IDX order.
     """
-    # below a few partitions' worth, one table costs less than the partition copies
-    parts = min(256, -(-keys.height // DEDUP_PARTITION_ROWS))
-    if parts <= 3:
-        return _first_repeats(keys, distinct_check)
-    found = [
-        _first_repeats(keys.filter(pl.col(PART) % parts == p), distinct_check) for p in range(parts)
-    ]
-    return pl.concat(found).sort()
-
-
-def _first_repeats(keys: pl.DataFrame, distinct_check: bool = True) -> pl.Series:
-    """IDX of the rows whose KEY an earlier row of `keys` has."""
-    # counting distinct low halves is ~6x cheaper than is_first_distinct's hash table: when
-    # they all differ, so do the keys (the usual case) and there is no repeat to locate
-    if distinct_check and keys[KEY].cast(pl.UInt64, wrap_numerical=True).n_unique() == (
-        keys.height
-    ):
+    high = keys[HIGH].sort()
+    again = high.filter(high == high.shift(1))
+    if again.is_empty():
         return keys[IDX].clear()
-    return keys.filter(~pl.col(KEY).is_first_distinct())[IDX]
+    suspects = keys.filter(pl.col(HIGH).is_in(again.unique().implode()))
+    return suspects.filter(~pl.struct(HIGH, LOW).is_first_distinct())[IDX]
 
 
 def with_late_duplicates(

@@ -63,9 +63,15 @@ class Output:
         scratch.write_bytes(csv_line(header_fields(header)))
         self._handle = scratch.open("ab")
 
-    def write(self, valid_rows: pl.DataFrame) -> None:
-        """Append a batch's valid rows."""
-        valid_rows.select(self._columns).write_csv(self._handle, include_header=False)
+    def write(self, batch: pl.DataFrame, valid: pl.Series | None = None) -> None:
+        """Append a batch's valid rows (those where `valid` is True; all when it is None).
+
+        The output columns are selected first, so only they are copied by the filter.
+        """
+        rows = batch.select(self._columns)
+        if valid is not None:
+            rows = rows.filter(valid)
+        rows.write_csv(self._handle, include_header=False)
 
     def commit(self) -> None:
         """The file was accepted: the output (complete, closed) takes its final name."""

@@ -152,9 +152,9 @@ def _passes(
             if passed.n_rejected:
                 out = None  # strict and already failed: no output will be kept
         if out is not None and n_bad < batch.height:
-            out.write(batch.filter(is_valid))
+            out.write(batch, is_valid if n_bad else None)
         if n_bad:
-            rejected.add(batch.filter(~is_valid))
+            rejected.add(batch, ~is_valid)
     return passed
 
 

@@ -37,10 +37,12 @@ class RejectedRows:
         self._columns = [IDX, *raw_columns(header), rules.DUPLICATE]
         self.parts: list[Path] = []
 
-    def add(self, rows: pl.DataFrame) -> None:
-        """Keep a batch's rejected rows (the main pass calls this once per batch with some)."""
+    def add(self, batch: pl.DataFrame, rejected: pl.Series | None = None) -> None:
+        """Keep a batch's rejected rows, where `rejected` is True (all when it is None); the
+        main pass calls this once per batch with some. Only the columns kept are copied."""
         part = self._scratch / f"rejected-{len(self.parts):06d}.arrow"
-        rows.select(self._columns).write_ipc(part)
+        rows = batch.select(self._columns)
+        (rows if rejected is None else rows.filter(rejected)).write_ipc(part)
         self.parts.append(part)
 
     def replace(self, rows: pl.DataFrame) -> None:

@@ -12,20 +12,20 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contract.environment import METRICS_NAMESPACE
 from contract.payloads import TaskRequest, TransformResult
-from functions.common import conditional, s3, staging
-from functions.common.clients import TRACED_MODULES, client
+from functions.common import conditional, s3, staging, tracing
+from functions.common.clients import client
 from functions.common.config import TransformationSettings
 from functions.common.events import SourceMissingError
 from functions.common.proof import Figures
 
 logger = Logger()
-tracer = Tracer(patch_modules=TRACED_MODULES)
+tracer = tracing.tracer()
 metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 

@@ -16,15 +16,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from contract.environment import METRICS_NAMESPACE
 from contract.payloads import Action, ExecutionInput, Stage, TaskRequest, ValidateResult, action_of
-from functions.common import conditional, proof, s3, staging
-from functions.common.clients import TRACED_MODULES, client
+from functions.common import conditional, proof, s3, staging, tracing
+from functions.common.clients import client
 from functions.common.config import ValidationSettings
 from functions.common.events import (
     MAX_MESSAGE_BYTES,
@@ -38,7 +38,7 @@ from functions.common.naming import execution_name
 from functions.core import Outcome
 
 logger = Logger()
-tracer = Tracer(patch_modules=TRACED_MODULES)
+tracer = tracing.tracer()
 metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 

@@ -32,6 +32,35 @@ _US_PER_DAY = 86_400 * _US_PER_S
 # output always has a four-digit year.
 _MIN_US = -62_135_596_800 * _US_PER_S
 _MAX_US = 253_402_300_800 * _US_PER_S
+_ZERO, _COLON, _PLUS, _MINUS, _LETTER_T, _LETTER_Z = (ord(ch) for ch in "0:+-TZ")
+
+
+def _digits(b: pl.Expr, *at: int) -> pl.Expr:
+    """The decimal number written by the ASCII digits at byte positions `at` of binary `b`
+    (negative: from the end); only meaningful where the shape check put digits there."""
+    value: pl.Expr = pl.lit(0, pl.Int64)
+    for i in at:
+        value = value * 10 + (b.bin.get(i, null_on_oob=True).cast(pl.Int64) - _ZERO)
+    return value
+
+
+def _formatted(us: pl.Expr, v: pl.Expr, v_len: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """§4's text of UTC microseconds `us` (null: null): `.ffffff` only when the sub-second
+    part is non-zero.
+
+    A valid value already written as §4 writes it, `YYYY-MM-DDTHH:MM:SSZ` (20 bytes, a `T`
+    at byte 10; the shape check proved the rest), is its own text: it is not formatted.
+    Each format is given only its own rows (the others null), so no row is formatted twice.
+    """
+    utc = us.cast(pl.Datetime("us"))
+    as_is = (v_len == 20) & (b.bin.get(10, null_on_oob=True) == _LETTER_T)
+    rest = us.is_not_null() & ~as_is
+    whole = us % _US_PER_S == 0
+    return pl.coalesce(
+        pl.when(us.is_not_null() & as_is).then(v),
+        pl.when(rest & whole).then(utc).dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        pl.when(rest & ~whole).then(utc).dt.strftime("%Y-%m-%dT%H:%M:%S%.6fZ"),
+    )
 
 
 def stages(src: str, out: str, source_timezone: str, *, as_text: bool = True) -> Stages:
@@ -42,71 +71,72 @@ def stages(src: str, out: str, source_timezone: str, *, as_text: bool = True) ->
 
     One regex checks the shape and the field ranges (month 01-12, hour 00-23, second
     00-59, ...); the calendar (leap years, 30-day months) is checked by parsing the date
-    part; everything else is fixed-position slicing and integer arithmetic.
-    `.ffffff` is appended only when the sub-second part is non-zero; digits beyond
-    microseconds are truncated.
+    part; the time of day and the offset are read as single bytes at fixed positions
+    (a byte costs a fraction of a string slice), and only in the values that have them:
+    what follows the seconds (fraction, offset) exists only past 20 bytes, and a 20-byte
+    date-time, the most common form, ends in `Z`. `.ffffff` is appended only when the
+    sub-second part is non-zero; digits beyond microseconds are truncated.
     """
     p = f"{out}__"
 
     def c(name: str) -> pl.Expr:
         return pl.col(p + name)
 
-    v, tail, tail_len = c("v"), c("tail"), c("tail_len")
+    v, v_len, b, tail = c("v"), c("v_len"), c("b"), c("tail")
+    tail_len, olen = v_len - 19, c("olen")
+    # the last bytes of a value longer than 20 (null for the others)
+    e = {k: c(f"e{k}") for k in range(1, 7)}
     offset_len = (
-        pl.when(tail.str.ends_with("Z"))
+        pl.when(v_len == 20)
+        .then(pl.lit(1, pl.Int64))  # shape-checked: 19 bytes of date-time, then `Z`
+        .when(e[1] == _LETTER_Z)
         .then(pl.lit(1, pl.Int64))
-        .when((tail_len >= 6) & (tail.str.slice(-3, 1) == ":"))
+        .when((tail_len >= 6) & (e[3] == _COLON))
         .then(pl.lit(6, pl.Int64))
-        .when((tail_len >= 5) & tail.str.slice(-5, 1).is_in(["+", "-"]))
+        .when((tail_len >= 5) & e[5].is_in([_PLUS, _MINUS]))
         .then(pl.lit(5, pl.Int64))
         .otherwise(pl.lit(0, pl.Int64))
     )
-    olen = c("olen")
-    offset_start = tail_len - olen
-    offset_minutes = tail.str.slice(offset_start + 1, 2).cast(
-        pl.Int64, strict=False
-    ) * 60 + tail.str.slice(-2, 2).cast(pl.Int64, strict=False)
+    hours = pl.when(olen == 6).then(e[5] * 10 + e[4]).otherwise(e[4] * 10 + e[3]) - 11 * _ZERO
+    sign = pl.when(olen == 6).then(e[6]).otherwise(e[5])
+    offset_minutes = hours * 60 + e[2] * 10 + e[1] - 11 * _ZERO
     offset_us = (
         pl.when(olen == 1)
         .then(pl.lit(0, pl.Int64))
         .when(olen > 1)
         .then(
-            offset_minutes
-            * pl.when(tail.str.slice(offset_start, 1) == "-")
-            .then(-60 * _US_PER_S)
-            .otherwise(60 * _US_PER_S)
+            offset_minutes * pl.when(sign == _MINUS).then(-60 * _US_PER_S).otherwise(60 * _US_PER_S)
         )
     )
     # the fraction digits sit between the '.' and the offset; beyond 6 they are truncated
     # (the digits as an integer) * 10^(6 - count): no padded string; no digits means 0
-    digits = (offset_start - 1).clip(0, 6)
-    micros = tail.str.slice(1, digits).cast(pl.Int64, strict=False).fill_null(0) * pl.lit(
-        10, pl.Int64
-    ).pow((6 - digits).cast(pl.UInt32))
-    seconds = (
-        v.str.slice(11, 2).cast(pl.Int64, strict=False) * 3600
-        + v.str.slice(14, 2).cast(pl.Int64, strict=False) * 60
-        + v.str.slice(17, 2).cast(pl.Int64, strict=False)
-    ).fill_null(0)
+    digits = (tail_len - olen - 1).clip(0, 6)
+    micros = (
+        pl.when(digits > 0)
+        .then(
+            tail.str.slice(1, digits).cast(pl.Int64, strict=False)
+            * pl.lit(10, pl.Int64).pow((6 - digits).cast(pl.UInt32))
+        )
+        .otherwise(pl.lit(0, pl.Int64))
+    )
+    # bytes 11-18 `HH:MM:SS` (absent from a bare date: 0)
+    seconds = (_digits(b, 11, 12) * 3600 + _digits(b, 14, 15) * 60 + _digits(b, 17, 18)).fill_null(
+        0
+    )
     local_us = c("days") * _US_PER_DAY + c("seconds") * _US_PER_S + c("micros")
     naive_us = to_utc_us(c("local"), source_timezone)
     iso_us = pl.when(c("offset").is_not_null()).then(c("local") - c("offset")).otherwise(naive_us)
-    epoch_us = pl.when(c("v_len") <= 11).then(c("epoch") * _US_PER_S).otherwise(c("epoch") * 1000)
-    us = c("us")
-    utc = us.cast(pl.Datetime("us"))
-    text = (
-        pl.when(us % _US_PER_S == 0)
-        .then(utc.dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
-        .otherwise(utc.dt.strftime("%Y-%m-%dT%H:%M:%S%.6fZ"))
-    )
+    epoch_us = pl.when(v_len <= 11).then(c("epoch") * _US_PER_S).otherwise(c("epoch") * 1000)
     any_us = (
         pl.when(~c("shape")).then(None).when(c("epoch").is_null()).then(iso_us).otherwise(epoch_us)
     )
+    tail_bytes = tail.cast(pl.Binary)
     return [
         [trimmed(pl.col(src)).alias(p + "v")],
         [
             v.str.contains(_SHAPE_RE).alias(p + "shape"),
             v.str.len_bytes().cast(pl.Int64).alias(p + "v_len"),
+            v.cast(pl.Binary).alias(p + "b"),
         ],
         [
             # computed for every row; only rows of the matching shape use them
@@ -115,10 +145,10 @@ def stages(src: str, out: str, source_timezone: str, *, as_text: bool = True) ->
             .cast(pl.Int64)
             .alias(p + "days"),
             seconds.alias(p + "seconds"),
-            v.str.slice(19).alias(p + "tail"),
             v.cast(pl.Int64, strict=False).alias(p + "epoch"),
+            pl.when(v_len > 20).then(v.str.slice(19)).alias(p + "tail"),
         ],
-        [tail.str.len_bytes().cast(pl.Int64).alias(p + "tail_len")],
+        [(tail_bytes.bin.get(-k, null_on_oob=True).cast(pl.Int64)).alias(p + f"e{k}") for k in e],
         [offset_len.alias(p + "olen")],
         [offset_us.alias(p + "offset"), micros.alias(p + "micros")],
         [local_us.alias(p + "local")],
@@ -128,7 +158,7 @@ def stages(src: str, out: str, source_timezone: str, *, as_text: bool = True) ->
             .then(c("us_any"))
             .alias(p + "us" if as_text else out)
         ],
-        *([[text.alias(out)]] if as_text else []),
+        *([[_formatted(c("us"), v, v_len, b).alias(out)]] if as_text else []),
     ]
 
 

@@ -1,5 +1,5 @@
 """Repeated transaction ids: found by the pre-pass (tolerant mode) or after the single pass
-(strict mode), the same rows either way, and whether the hash table is whole or partitioned."""
+(strict mode), the same rows either way; a suspect by its high half is judged by the whole key."""
 
 from __future__ import annotations
 
@@ -50,23 +50,32 @@ def _write_mixed(path: Path, rows: int, *, seed: int, invalid_every: int, multil
             f.write(f"{padded},C{i % 7},{amount},2024-01-01T00:00:00Z,{note}\n")
 
 
-def test_repeats_are_the_later_rows_of_an_equal_key() -> None:
-    keys = pl.DataFrame(
-        {IDX: [0, 1, 2, 3, 4], duplicates.KEY: [7, 8, 7, 9, 7], duplicates.PART: [7, 8, 7, 9, 7]},
-        schema={IDX: pl.UInt32, duplicates.KEY: pl.UInt128, duplicates.PART: pl.UInt8},
+def _keys(high: list[int], low: list[int]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {IDX: range(len(high)), duplicates.HIGH: high, duplicates.LOW: low},
+        schema={IDX: pl.UInt32, duplicates.HIGH: pl.UInt64, duplicates.LOW: pl.UInt64},
     )
+
+
+def test_repeats_are_the_later_rows_of_an_equal_key() -> None:
+    keys = _keys([7, 8, 7, 9, 7], [1, 2, 1, 3, 1])
 
     assert duplicates.repeats(keys).to_list() == [2, 4]
     assert duplicates.repeats(keys.filter(pl.col(IDX) != 0)).to_list() == [4]
 
 
-@pytest.mark.parametrize("partition_rows", [10**9, 900, 100, 7])
-def test_partitioned_search_finds_the_same_rows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partition_rows: int
-) -> None:
+def test_equal_high_halves_with_different_low_halves_are_no_repeat() -> None:
+    """The sort finds suspects by the high half; the whole key decides."""
+    keys = _keys([7, 5, 7, 7, 5], [1, 2, 3, 1, 4])
+
+    assert duplicates.repeats(keys).to_list() == [3]
+    assert duplicates.repeats(_keys([1, 2, 3], [4, 4, 4])).is_empty()
+
+
+@pytest.mark.parametrize("rows", [3000, 40])
+def test_the_pre_pass_finds_every_padded_repeat(tmp_path: Path, rows: int) -> None:
     source = tmp_path / "ids.csv"
-    expected = _write_repeats(source, 3000)
-    monkeypatch.setattr(duplicates, "DEDUP_PARTITION_ROWS", partition_rows)
+    expected = _write_repeats(source, rows)
 
     found = duplicates.prepass(source, read_header(source))
     outcome = process_file(
@@ -74,7 +83,7 @@ def test_partitioned_search_finds_the_same_rows(
     )
 
     assert found.to_list() == expected
-    empty = len(range(0, 3000, 97))
+    empty = len(range(0, rows, 97))
     assert outcome.rows_rejected == len(expected) + empty
 
 
