@@ -47,3 +47,8 @@ class Attr:
     SEQUENCER: Final = "sequencer"
     BUCKET: Final = "bucket"
     OUTPUT_KEY: Final = "output_key"
+    #: Proof of processing (docs/pipeline.md §2): the exact sum of the amounts written to
+    #: processed/ (a decimal string), sha256 of the source version and of the outcome's bytes.
+    AMOUNT_TOTAL: Final = "amount_total"
+    SOURCE_SHA256: Final = "source_sha256"
+    OUTPUT_SHA256: Final = "output_sha256"
