@@ -21,7 +21,7 @@ from tools.output import LiveLine
 log = logging.getLogger(__name__)
 
 #: The wait for outcomes once uploaded: base + per file + per MB (docs/operations.md §2).
-BASE_WAIT, PER_FILE_WAIT, PER_MB_WAIT = 60.0, 2.0, 1.0
+BASE_WAIT, PER_FILE_WAIT, PER_MB_WAIT = 120.0, 2.0, 1.0
 
 
 @dataclass
