@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -78,3 +79,41 @@ def test_ctrl_c_while_files_run_ends_with_one_line_and_leaves_no_temporary_files
     assert err.strip().startswith("local: interrupted after")
     assert "Traceback" not in out + err and "docker" not in (out + err).lower()
     assert list(temp.iterdir()) == []
+
+
+class _Emulator:
+    """Records how the run ends the emulator."""
+
+    calls: ClassVar[list[str]] = []
+
+    def __init__(self) -> None:
+        self.runtimes = self
+
+    def start(self) -> _Emulator:
+        return self
+
+    def stop(self) -> None:
+        self.calls.append("stop")
+
+    def abort(self) -> None:
+        self.calls.append("abort")
+
+
+@pytest.mark.parametrize(("error", "ending"), [(KeyboardInterrupt, ["abort"]), (RuntimeError, ["stop"])])  # fmt: skip
+def test_an_interrupted_run_aborts_the_functions_instead_of_an_orderly_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: type[BaseException], ending: list[str]
+) -> None:
+    # An orderly stop removes the bridges while executions still run: their threads then
+    # meet an unbridged moto (docker errors) and keep the process alive for minutes.
+    def interrupted(*args: object) -> int:
+        raise error
+
+    (tmp_path / "a.csv").write_text("x")
+    monkeypatch.setattr(local, "Emulator", _Emulator)
+    monkeypatch.setattr(local, "_run_on", interrupted)
+    _Emulator.calls = []
+
+    with pytest.raises(error):
+        local.run(tmp_path, tmp_path / "out")
+
+    assert _Emulator.calls == ending
