@@ -19,6 +19,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from functions.common.naming import execution_name
 from stacks.names import Output
@@ -111,6 +112,16 @@ class Pipeline:
     def items(self, key: str) -> list[dict[str, Any]]:
         """The metadata items of one file."""
         return [i for i in pipeline_state.metadata_items(self.table) if i["file_name"] == key]
+
+    def exists(self, key: str) -> bool:
+        """Whether the bucket holds ``key`` now."""
+        try:
+            boto3.client("s3").head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in {"404", "NoSuchKey"}:
+                return False
+            raise
+        return True
 
     def read(self, key: str) -> bytes:
         return bytes(boto3.client("s3").get_object(Bucket=self.bucket, Key=key)["Body"].read())

@@ -40,14 +40,15 @@ def test_older_upload_finishing_last_is_superseded_not_written(
 ) -> None:
     key = f"{prefix}overwrite.csv"
     processed = FileKeys.of(key).processed
-    # The first upload's output write waits 3 s: the second upload overtakes it meanwhile, so
-    # the first one's If-None-Match loses, it reads the holder again and finds it newer.
+    # The first upload's output write is held until the second upload's output is in place,
+    # so the first one's If-None-Match loses, it reads the holder again and finds it newer.
     slow = pipeline.api_faults.inject(
         service="s3",
         operation="PutObject",
         key_contains=processed,
         times=1,
-        latency=3.0,
+        latency=120.0,
+        until=lambda: pipeline.exists(processed),
         only_latency=True,
     )
     pipeline.upload(key, OLD)

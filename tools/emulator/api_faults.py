@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tools.emulator.calls import AwsCall, AwsError, CallHooks, error_body
@@ -54,6 +54,9 @@ class ApiFault:
     latency: float = 0.0  # seconds added before the call (then it goes on unless erroring)
     lose_response: bool = False  # the call happens; the caller gets a 500 instead
     only_latency: bool = False  # add latency, never fail
+    # Hold the call until this is true instead of a fixed wait (``latency`` is then the
+    # longest hold): "B overtakes A" becomes an order, not a race against the machine's load.
+    until: Callable[[], bool] | None = None
     hits: int = 0
 
     def matches(self, call: AwsCall) -> bool:
@@ -72,6 +75,12 @@ class ApiFault:
         """The AWS error this rule answers with."""
         code, status = TRANSIENT_ERRORS.get(service, ("ServiceUnavailable", 503))
         return AwsError(self.error or code, "injected fault", self.status or status)
+
+
+def _hold(condition: Callable[[], bool], longest: float) -> None:
+    deadline = time.monotonic() + longest
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _haystack(call: AwsCall) -> str:
@@ -124,7 +133,9 @@ class ApiFaults:
         fault = self._pick(call)
         if fault is None:
             return
-        if fault.latency:
+        if fault.until is not None:
+            _hold(fault.until, fault.latency)
+        elif fault.latency:
             time.sleep(fault.latency)
         if fault.only_latency:
             self._record(call, "latency")

@@ -100,3 +100,29 @@ def test_the_call_log_keeps_the_order_and_moto_status_of_pipeline_calls() -> Non
         assert calls == [("PutObject", 200), ("DeleteObject", 204)]  # moto's own answer
         assert "Contents" not in boto3.client("s3").list_objects_v2(Bucket="calllog")
         assert faults.fired == [("s3", "DeleteObject", "lost response")]
+
+
+def test_a_held_call_waits_for_its_condition_not_for_the_clock(emu: Emulator) -> None:
+    """``until`` orders two writers: the held call goes on only once the condition holds."""
+    with emu.bridged(), mock_aws():
+        faults = ApiFaults(emu.calls)
+        harness, function = _client(emu, "s3", None), _client(emu, "s3", FUNCTION)
+        harness.create_bucket(Bucket="apifaults")  # type: ignore[attr-defined]
+        checks: list[bool] = []
+
+        def overtaken() -> bool:
+            checks.append(len(checks) >= 3)  # true on the fourth look
+            return checks[-1]
+
+        faults.inject(
+            service="s3",
+            operation="PutObject",
+            times=1,
+            latency=60.0,
+            until=overtaken,
+            only_latency=True,
+        )
+        function.put_object(Bucket="apifaults", Key="raw/a", Body=b"")  # type: ignore[attr-defined]
+
+        assert checks == [False, False, False, True]
+        assert faults.fired == [("s3", "PutObject", "latency")]
