@@ -21,6 +21,12 @@ PARAMS ?=
 YES ?=
 REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),us-east-1)
 INPUT ?=
+# `make local`: seconds to wait for the outcomes once uploaded (default: from file count and size).
+TIMEOUT ?=
+# `make status`: one file's full history (FILE=raw/x.csv), a window (SINCE=24h, 7d, ISO time), JSON=1.
+FILE ?=
+SINCE ?=
+JSON ?=
 # `make fuzz`: how many generated files, from which seed.
 FILES ?= 3000
 SEED ?= 1
@@ -109,8 +115,12 @@ redrive: $(VENV)/.installed ## Replay the validation DLQ to the function, deleti
 	$(PY) -m tools.redrive --stack-name $(STACK_NAME) --region $(REGION)
 
 .PHONY: local
-local: $(VENV)/.installed ## Run the whole pipeline on the embedded emulator (INPUT=file-or-folder, default samples/)
-	$(PY) -m tools.local $(if $(INPUT),--input "$(INPUT)")
+local: $(VENV)/.installed ## Run the whole pipeline on the embedded emulator (INPUT=file-or-folder, default samples/; TIMEOUT=s)
+	@$(PY) -m tools.local $(if $(INPUT),--input "$(INPUT)") $(if $(TIMEOUT),--timeout $(TIMEOUT))
+
+.PHONY: status
+status: $(VENV)/.installed ## Recent uploads and their attempts from the metadata table, flagging what does not add up (FILE= SINCE= JSON=1)
+	@$(PY) -m tools.status --stack-name $(STACK_NAME) --region $(REGION) $(if $(FILE),--file "$(FILE)") $(if $(SINCE),--since "$(SINCE)") $(if $(JSON),--json)
 
 .PHONY: chaos
 SEED ?= 1

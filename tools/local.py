@@ -20,10 +20,13 @@ places) or a role lacks a permission it needs.
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import json
 import logging
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -33,15 +36,17 @@ from typing import Any
 
 import boto3
 
-from contract.keys import CSV_SUFFIX, FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX, triggers_pipeline
-from contract.metadata import Status
+from contract.keys import FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX
+from contract.metadata import PARTITION_KEY, Status
 from stacks.names import Output
-from tools import deploy, package
+from tools import deploy, package, status
 from tools.emulator import Emulator
-from tools.output import show_output
+from tools.local_inputs import Inputs, input_files, report_skipped, upload, wait_budget
+from tools.output import LiveLine, show_output
 from tools.paths import BUILD_DIR, REPO
 from tools.pipeline_state import (
     FileResult,
+    Progress,
     drain_notifications,
     list_keys,
     metadata_items,
@@ -58,6 +63,8 @@ STACK_NAME = "csv-etl"
 #: Parameters for the emulator run (the stage is "dev"; the emulator scales every workflow
 #: retry wait down itself, see tools/emulator/bridges/stepfunctions.py).
 LOCAL_PARAMETERS = {"LogRetentionDays": "1"}
+#: The exit status after Ctrl-C (128 + SIGINT, as a shell reports it).
+INTERRUPTED = 130
 
 
 def _step(message: str, started: float) -> None:
@@ -121,53 +128,13 @@ def _cached_layer(build_dir: Path) -> dict[str, Any] | None:
     return {**entry, "path": str(copy)}
 
 
-def input_files(path: Path) -> dict[str, Path]:
-    """Object key -> file: a file as ``raw/<name>``, a folder recursively as ``raw/<rel>``.
-
-    Only files whose key the bucket notification triggers on (``contract.keys``): any other
-    file would sit under raw/ forever.
-    """
-    if path.is_file():
-        key = RAW_PREFIX + path.name
-        if not triggers_pipeline(key):
-            raise FileNotFoundError(f"{path}: only {CSV_SUFFIX} files trigger the pipeline")
-        return {key: path}
-    if not path.is_dir():
-        raise FileNotFoundError(f"input {path} is neither a file nor a folder")
-    found = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
-    keys = {RAW_PREFIX + p.relative_to(path).as_posix(): p for p in found}
-    skipped = [p for key, p in keys.items() if not triggers_pipeline(key)]
-    if skipped:
-        log.info(
-            f"      skipping {len(skipped)} file(s) without the {CSV_SUFFIX} suffix, e.g. {skipped[0]}"
-        )
-    return {key: p for key, p in keys.items() if triggers_pipeline(key)}
-
-
-def report(results: dict[str, FileResult], elapsed: float) -> None:
-    """One line per file and a total line."""
-    header = ("file", "status", "rows", "rejected", "outcome", "duration")
-    rows = [
-        (
-            r.key.removeprefix(RAW_PREFIX),
-            r.status,
-            "-" if r.rows is None else str(r.rows),
-            "-" if r.rejected is None else str(r.rejected),
-            r.outcome or "-",
-            "-" if r.duration is None else f"{r.duration:.2f}s",
-        )
-        for r in results.values()
-    ]
-    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
-    line = "  ".join(f"{{:<{w}}}" for w in widths)
+def report(results: dict[str, FileResult], items: list[dict[str, Any]], elapsed: float) -> None:
+    """The attempts as ``make status`` shows them, then each broken invariant and a total."""
+    uploaded = [i for i in items if i.get(PARTITION_KEY) in results]
+    now = datetime.datetime.now(datetime.UTC)
     log.info("")
-    log.info(line.format(*header))
-    log.info(line.format(*("-" * w for w in widths)))
-    for row in rows:
-        log.info(line.format(*row))
-    for r in results.values():
-        if r.error:
-            log.info(f"  {r.key.removeprefix(RAW_PREFIX)}: {r.error[:160]}")
+    for line in status.render(uploaded, [status.problems(i, now) for i in uploaded]):
+        log.info(line)
     succeeded = sum(r.status == Status.SUCCEEDED for r in results.values())
     failed = sum(r.status == Status.FAILED for r in results.values())
     broken = [r for r in results.values() if r.problem]
@@ -179,8 +146,10 @@ def report(results: dict[str, FileResult], elapsed: float) -> None:
         log.info(f"  PIPELINE PROBLEM {r.key}: {r.problem}")
 
 
-def write_outputs(out: Path, bucket: str, table: str, notifications: list[dict[str, Any]]) -> None:
-    """Mirror processed/ and failed/, dump metadata and notifications under ``out``."""
+def write_outputs(
+    out: Path, bucket: str, table: str, notifications: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Mirror processed/ and failed/, dump metadata and notifications under ``out``; the items."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     s3 = boto3.client("s3")
@@ -190,8 +159,10 @@ def write_outputs(out: Path, bucket: str, table: str, notifications: list[dict[s
             target = out / key
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-    (out / "metadata.json").write_text(json.dumps(metadata_items(table), indent=2) + "\n")
+    items = metadata_items(table)
+    (out / "metadata.json").write_text(json.dumps(items, indent=2) + "\n")
     (out / "notifications.json").write_text(json.dumps(notifications, indent=2) + "\n")
+    return items
 
 
 def deploy_pipeline(
@@ -213,30 +184,70 @@ def deploy_pipeline(
     return outputs
 
 
-def run(input_path: Path = SAMPLES, out: Path = OUT, timeout: float = 60.0) -> int:
-    """The whole local run; returns the process exit status."""
+def progress_text(progress: Progress, started: float) -> str:
+    """``[ 31.2s] 12/200 files done: 3 FAILED, 150 PROCESSING, 9 SUCCEEDED, 38 WAITING``."""
+    states = ", ".join(f"{n} {state}" for state, n in sorted(progress.states.items()))
+    return f"[{time.monotonic() - started:5.1f}s] {progress.done}/{progress.total} files done: {states}"  # fmt: skip
+
+
+def run(
+    input_path: Path = SAMPLES,
+    out: Path = OUT,
+    timeout: float | None = None,
+    line: LiveLine | None = None,
+) -> int:
+    """The whole local run; returns the process exit status. ``timeout``: seconds to wait for
+    the outcomes once uploaded (default ``wait_budget``); ``line`` shows live progress."""
     started = time.monotonic()
-    files = input_files(input_path)
-    if not files:
-        print(f"no files under {input_path}", file=sys.stderr)
+    inputs = input_files(input_path)
+    report_skipped(inputs, input_path)
+    if not inputs.files:
+        print(f"no file under {input_path} would start the pipeline", file=sys.stderr)
         return 1
-    with Emulator() as emulator:
-        region = emulator.region
-        _step(f"emulator: moto on {emulator.endpoint} (in-process, bridged)", started)
-        outputs = deploy_pipeline(region, LOCAL_BUILD, started)
-        bucket, table = outputs[Output.BUCKET_NAME], outputs[Output.TABLE_NAME]
-        queue_url = subscribe_capture_queue(outputs[Output.TOPIC_ARN])
-        s3 = boto3.client("s3")
-        for key, path in files.items():
-            s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
-        _step(f"uploaded {len(files)} file(s) to s3://{bucket}/{RAW_PREFIX}", started)
-        results = wait_for_outcomes(bucket, table, list(files), timeout)
-        _step("every execution finished" if all(not r.problem for r in results.values()) else "waited", started)  # fmt: skip
-        time.sleep(0.2)  # let the last SNS -> SQS deliveries land
-        write_outputs(out, bucket, table, drain_notifications(queue_url))
-        report(results, time.monotonic() - started)
-        denied = report_iam(emulator)
-        log.info(f"\nwrote {out.relative_to(REPO) if out.is_relative_to(REPO) else out}/: processed/, failed/, metadata.json, notifications.json")  # fmt: skip
+    emulator = Emulator().start()
+    interrupted = False
+    try:
+        return _run_on(emulator, inputs, out, timeout, line, started)
+    except KeyboardInterrupt:
+        # No orderly stop: the pipeline's threads would go on against a half-stopped moto.
+        # The process ends now; what it must not leave behind (the functions' processes,
+        # code and /tmp) goes first.
+        interrupted = True
+        emulator.runtimes.abort()
+        raise
+    finally:
+        if not interrupted:
+            emulator.stop()
+
+
+def _run_on(
+    emulator: Emulator,
+    inputs: Inputs,
+    out: Path,
+    timeout: float | None,
+    line: LiveLine | None,
+    started: float,
+) -> int:
+    """Deploy on the running emulator, upload, wait, write and report; the exit status."""
+    keys = list(inputs.files)
+    region = emulator.region
+    _step(f"emulator: moto on {emulator.endpoint} (in-process, bridged)", started)
+    outputs = deploy_pipeline(region, LOCAL_BUILD, started)
+    bucket, table = outputs[Output.BUCKET_NAME], outputs[Output.TABLE_NAME]
+    queue_url = subscribe_capture_queue(outputs[Output.TOPIC_ARN])
+    upload(bucket, inputs, started, line)
+    budget = wait_budget(len(keys), inputs.size) if timeout is None else timeout
+    _step(f"uploaded {len(keys)} file(s) ({inputs.size / 1e6:.1f} MB) to s3://{bucket}/{RAW_PREFIX}; waiting up to {budget:.0f}s for their outcomes (TIMEOUT=)", started)  # fmt: skip
+    on_poll = None if line is None else (lambda p: line.update(progress_text(p, started)))
+    results = wait_for_outcomes(bucket, table, keys, budget, on_poll)
+    if line is not None:
+        line.done()
+    _step("every execution finished" if all(not r.problem for r in results.values()) else f"stopped waiting after {budget:.0f}s", started)  # fmt: skip
+    time.sleep(0.2)  # let the last SNS -> SQS deliveries land
+    items = write_outputs(out, bucket, table, drain_notifications(queue_url))
+    report(results, items, time.monotonic() - started)
+    denied = report_iam(emulator)
+    log.info(f"\nwrote {out.relative_to(REPO) if out.is_relative_to(REPO) else out}/: processed/, failed/, metadata.json, notifications.json")  # fmt: skip
     return 1 if denied or any(r.problem for r in results.values()) else 0
 
 
@@ -249,21 +260,40 @@ def report_iam(emulator: Emulator) -> int:
     return len(denials)
 
 
+def _interrupt_once(signum: int, frame: object) -> None:
+    """The first Ctrl-C stops the run; further ones are ignored while the emulator shuts down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m tools.local [--input PATH] [--out DIR]``."""
+    """Command line: ``python -m tools.local [--input PATH] [--out DIR] [--timeout S]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", type=Path, default=SAMPLES, help="CSV file or folder")
     parser.add_argument("--out", type=Path, default=OUT, help="results folder (out/local)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for outcomes")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds to wait for outcomes once uploaded (default: from file count and size)")  # fmt: skip
     args = parser.parse_args(argv)
+    started = time.monotonic()
+    signal.signal(signal.SIGINT, _interrupt_once)
     try:
-        return run(args.input.resolve(), args.out.resolve(), args.timeout)
+        return run(args.input.resolve(), args.out.resolve(), args.timeout, LiveLine())
     except (deploy.DeployError, package.PackageError, RuntimeError, FileNotFoundError) as exc:
         print(f"local: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"\nlocal: interrupted after {time.monotonic() - started:.1f}s; the emulator is stopped and its files removed", file=sys.stderr)  # fmt: skip
+        return INTERRUPTED
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 if __name__ == "__main__":
     # The deploy step's CLI output shows only if it fails: the run prints its own steps.
     show_output(quiet=[deploy.__name__, package.__name__])
-    sys.exit(main())
+    code = main()
+    if code == INTERRUPTED:
+        # Interrupted: end now rather than wait for the pipeline's threads to run down.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,8 @@ from contract.metadata import PARTITION_KEY, SORT_KEY, TERMINAL, Attr
 
 #: How often ``wait_for_outcomes`` reads the table and the bucket again.
 POLL_SECONDS = 0.25
+#: Items a bounded Scan reads per request.
+SCAN_PAGE = 1000
 
 
 @dataclass
@@ -49,15 +52,63 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@dataclass
+class Items:
+    """Metadata items as plain JSON values (by file key, then start time) and what reading
+    them cost: ``scanned`` items read, ``truncated`` when a bounded Scan stopped early."""
+
+    items: list[dict[str, Any]]
+    scanned: int = 0
+    truncated: bool = False
+
+
+def _since_filter(since: str) -> dict[str, Any]:
+    """The expression parts for ``process_start_time >= since`` (ISO 8601 UTC compares as text)."""
+    return {
+        "ExpressionAttributeNames": {"#start": SORT_KEY},
+        "ExpressionAttributeValues": {":since": {"S": since}},
+    }
+
+
+def _read(pages: Any, max_scan: int | None = None) -> Items:
+    deserialize = TypeDeserializer().deserialize
+    found = Items([])
+    for page in pages:
+        found.items += [{k: _plain(deserialize(v)) for k, v in i.items()} for i in page["Items"]]
+        found.scanned += int(page.get("ScannedCount", len(page["Items"])))
+        if max_scan is not None and found.scanned >= max_scan and page.get("LastEvaluatedKey"):
+            found.truncated = True
+            break
+    found.items.sort(key=lambda i: (i.get(PARTITION_KEY, ""), i.get(SORT_KEY, "")))
+    return found
+
+
+def scan_items(table: str, since: str = "", max_scan: int | None = None) -> Items:
+    """The items started at or after ``since`` (all when ""): a paginated Scan, which reads
+    (and bills) every item of the table whatever the filter; ``max_scan`` stops it after
+    that many items read (``truncated``)."""
+    args: dict[str, Any] = {"TableName": table}
+    if max_scan is not None:  # pages no bigger than the bound (DynamoDB's Limit: items read)
+        args["PaginationConfig"] = {"PageSize": max(1, min(max_scan, SCAN_PAGE))}
+    if since:
+        args |= {"FilterExpression": "#start >= :since", **_since_filter(since)}
+    return _read(boto3.client("dynamodb").get_paginator("scan").paginate(**args), max_scan)
+
+
+def query_items(table: str, key: str, since: str = "") -> Items:
+    """Every attempt of one file (started at or after ``since``): a Query on the partition key,
+    which reads only that file's items."""
+    condition = "#file = :file" + (" AND #start >= :since" if since else "")
+    parts = _since_filter(since) if since else {"ExpressionAttributeNames": {}, "ExpressionAttributeValues": {}}  # fmt: skip
+    parts["ExpressionAttributeNames"]["#file"] = PARTITION_KEY
+    parts["ExpressionAttributeValues"][":file"] = {"S": key}
+    paginator = boto3.client("dynamodb").get_paginator("query")
+    return _read(paginator.paginate(TableName=table, KeyConditionExpression=condition, **parts))
+
+
 def metadata_items(table: str) -> list[dict[str, Any]]:
     """Every item of the metadata table as plain JSON values, by file key then start time."""
-    ddb = boto3.client("dynamodb")
-    deserialize = TypeDeserializer().deserialize
-    items: list[dict[str, Any]] = []
-    for page in ddb.get_paginator("scan").paginate(TableName=table):
-        for item in page["Items"]:
-            items.append({k: _plain(deserialize(v)) for k, v in item.items()})
-    return sorted(items, key=lambda i: (i.get(PARTITION_KEY, ""), i.get(SORT_KEY, "")))
+    return scan_items(table).items
 
 
 def attempts_by_key(table: str) -> dict[str, list[dict[str, Any]]]:
@@ -77,7 +128,8 @@ def list_keys(bucket: str, prefix: str) -> list[str]:
     return keys
 
 
-def _seconds(start: str, end: str) -> float | None:
+def seconds_between(start: str, end: str) -> float | None:
+    """Seconds from one ISO 8601 time to another (None when either is missing or malformed)."""
     try:
         a = datetime.datetime.fromisoformat(start.replace("Z", "+00:00"))
         b = datetime.datetime.fromisoformat(end.replace("Z", "+00:00"))
@@ -117,7 +169,7 @@ def file_result(
         result.rows = last.get(Attr.ROWS_TOTAL)
         result.rejected = last.get(Attr.ROWS_REJECTED)
         result.error = str(last.get(Attr.ERROR_MESSAGE, ""))
-        result.duration = _seconds(
+        result.duration = seconds_between(
             str(last.get(SORT_KEY, "")), str(last.get(Attr.PROCESS_END_TIME, ""))
         )
     result.outcome = places[0] if len(places) == 1 else " + ".join(places)
@@ -127,16 +179,47 @@ def file_result(
     return result
 
 
+#: A file's state in ``Progress`` before the workflow recorded its first attempt.
+WAITING = "WAITING"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a set of uploads stands: files finished, and each file's newest status once."""
+
+    total: int
+    done: int
+    states: dict[str, int]
+
+
+def progress(keys: list[str], attempts: dict[str, list[dict[str, Any]]], raw: set[str]) -> Progress:
+    """Count each file once, by its newest attempt (WAITING before its first)."""
+    states: dict[str, int] = {}
+    for key in keys:
+        items = attempts.get(key, [])
+        state = str(items[-1].get(Attr.STATUS, "?")) if items else WAITING
+        states[state] = states.get(state, 0) + 1
+    done = sum(_finished(k, attempts.get(k, []), raw) for k in keys)
+    return Progress(len(keys), done, states)
+
+
 def wait_for_outcomes(
-    bucket: str, table: str, keys: list[str], timeout: float
+    bucket: str,
+    table: str,
+    keys: list[str],
+    timeout: float,
+    on_poll: Callable[[Progress], None] | None = None,
 ) -> dict[str, FileResult]:
-    """Poll until every key has a terminal metadata item and has left raw/ (or time runs out)."""
+    """Poll until every key has a terminal metadata item and has left raw/ (or time runs out);
+    ``on_poll`` sees the progress after every read."""
     deadline = time.monotonic() + timeout
     while True:
         attempts = attempts_by_key(table)
         raw = set(list_keys(bucket, RAW_PREFIX))
-        done = all(_finished(k, attempts.get(k, []), raw) for k in keys)
-        if done or time.monotonic() > deadline:
+        now = progress(keys, attempts, raw)
+        if on_poll is not None:
+            on_poll(now)
+        if now.done == now.total or time.monotonic() > deadline:
             break
         time.sleep(POLL_SECONDS)
     processed = set(list_keys(bucket, PROCESSED_PREFIX))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
 
 from contract.keys import FileKeys
 from contract.metadata import PARTITION_KEY, SORT_KEY, Attr, Status
 from tools import pipeline_state
+from tools.emulator import Emulator
 from tools.pipeline_state import _notification, file_result
 
 KEY = "raw/2024/sales.csv"
@@ -89,3 +91,64 @@ def test_an_executions_arn_follows_from_its_machine_and_name() -> None:
     assert pipeline_state.execution_arn(machine, "x-0a1b") == (
         "arn:aws:states:us-east-1:123456789012:execution:csv-etl-dev-pipeline:x-0a1b"
     )
+
+
+def test_progress_counts_each_file_once_by_its_newest_attempt() -> None:
+    other, waiting = "raw/other.csv", "raw/waiting.csv"
+    attempts = {
+        KEY: [_item(Status.SUPERSEDED), _item(Status.SUCCEEDED)],  # two uploads of one key
+        other: [_item(Status.PROCESSING)],
+    }
+
+    progress = pipeline_state.progress([KEY, other, waiting], attempts, raw={other})
+
+    assert (progress.total, progress.done) == (3, 1)
+    assert progress.states == {Status.SUCCEEDED: 1, Status.PROCESSING: 1, pipeline_state.WAITING: 1}
+
+
+def test_a_terminal_file_still_under_raw_is_not_done() -> None:
+    progress = pipeline_state.progress([KEY], {KEY: [_item()]}, raw={KEY})
+
+    assert progress.done == 0
+
+
+def _table(name: str) -> None:
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
+            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
+            {"AttributeName": SORT_KEY, "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def _put(table: str, key: str, start: str) -> None:
+    item = {PARTITION_KEY: {"S": key}, SORT_KEY: {"S": start}, Attr.ROWS_TOTAL: {"N": "3"}}
+    boto3.client("dynamodb").put_item(TableName=table, Item=item)
+
+
+def test_a_query_reads_one_files_history_and_a_scan_filters_and_stops_where_told(
+    emulator: Emulator,
+) -> None:
+    _table("state")
+    for n in range(30):
+        _put("state", f"raw/f{n:02}.csv", f"2024-11-01T08:00:{n:02}.000Z")
+    _put("state", "raw/f00.csv", "2024-11-02T08:00:00.000Z")
+
+    history = pipeline_state.query_items("state", "raw/f00.csv")
+    assert [i[SORT_KEY] for i in history.items] == ["2024-11-01T08:00:00.000Z", "2024-11-02T08:00:00.000Z"]  # fmt: skip
+    assert history.items[0][Attr.ROWS_TOTAL] == 3  # plain JSON values
+    later = pipeline_state.query_items("state", "raw/f00.csv", since="2024-11-01T08:00:00.001Z")
+    assert [i[SORT_KEY] for i in later.items] == ["2024-11-02T08:00:00.000Z"]
+
+    recent = pipeline_state.scan_items("state", since="2024-11-01T08:00:25.000Z")
+    assert [i[PARTITION_KEY] for i in recent.items] == ["raw/f00.csv", *(f"raw/f{n}.csv" for n in range(25, 30))]  # fmt: skip
+    assert (recent.scanned, recent.truncated) == (31, False)  # a Scan reads every item
+
+    bounded = pipeline_state.scan_items("state", max_scan=1)
+    assert bounded.truncated and bounded.scanned < 31

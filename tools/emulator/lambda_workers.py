@@ -77,8 +77,10 @@ class Worker:
         """Whether the process can take another invocation."""
         return self.process.poll() is None
 
-    def close(self) -> None:
-        """Stop the process (end of stdin ends its loop)."""
+    def close(self, kill: bool = False) -> None:
+        """Stop the process (end of stdin ends its loop); ``kill``: at once, mid-invocation too."""
+        if kill:
+            self.process.kill()
         with contextlib.suppress(OSError):
             if self.process.stdin:
                 self.process.stdin.close()
@@ -149,11 +151,11 @@ class FunctionWorkers:
                 self._idle.put(worker)
             return result
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
         """Stop every environment."""
         with self._lock:
             for worker in self._workers:
-                worker.close()
+                worker.close(kill)
             self._workers.clear()
 
 
@@ -176,6 +178,7 @@ class LambdaRuntimes:
         self._by_key: dict[str, FunctionWorkers] = {}
         self._lock = threading.Lock()
         self._root: Path | None = None
+        self._aborted = False
 
     def get(self, fn: Any) -> FunctionWorkers:
         """The workers for this function's current code and configuration."""
@@ -186,6 +189,8 @@ class LambdaRuntimes:
         )
         key = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
         with self._lock:
+            if self._aborted:
+                raise RuntimeError("the emulator's Lambda environments were aborted")
             workers = self._by_key.get(key)
             if workers is None:
                 if self._root is None:
@@ -201,14 +206,26 @@ class LambdaRuntimes:
                     self._concurrency,
                     self._principals.credentials(caller),
                 )
+                # Lambda gives each environment its own /tmp: here one beside the code, so
+                # whatever a stopped or killed function left there goes with the root.
+                tmp = self._root / f"{key}-tmp"
+                tmp.mkdir()
+                workers.env["TMPDIR"] = str(tmp)
                 self._by_key[key] = workers
             return workers
 
-    def close(self) -> None:
+    def abort(self) -> None:
+        """For a process about to end (Ctrl-C): kill every environment mid-invocation, remove
+        the extracted code and every function's /tmp, and start no environment any more."""
+        with self._lock:
+            self._aborted = True
+        self.close(kill=True)
+
+    def close(self, kill: bool = False) -> None:
         """Stop every environment of every function; remove the extracted code."""
         with self._lock:
             for workers in self._by_key.values():
-                workers.close()
+                workers.close(kill)
             self._by_key.clear()
             if self._root is not None:
                 shutil.rmtree(self._root, ignore_errors=True)

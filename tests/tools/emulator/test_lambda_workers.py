@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,6 +27,11 @@ def handler(event, context):
     CALLS.append(event)
     if event.get("exit"):
         os._exit(3)
+    if event.get("tmp"):  # leave a file in /tmp, as a function that is stopped mid-run does
+        import tempfile
+        path = os.path.join(tempfile.gettempdir(), "left-behind.txt")
+        open(path, "w").write("x")
+        return {"tmp": path}
     if event.get("imports"):  # the emulator's modules sit beside the runtime script
         return [importlib.util.find_spec(m) is not None for m in event["imports"]]
     return {"calls": len(CALLS), "stage": os.environ["STAGE"], "endpoint": os.environ["AWS_ENDPOINT_URL"]}
@@ -132,3 +139,22 @@ def test_a_function_sees_only_its_own_and_the_emulators_variables(
     assert env["AWS_SECRET_ACCESS_KEY"] == "testing"
     assert env["STAGE"] == "dev" and env["AWS_LAMBDA_FUNCTION_NAME"] == "probe"
     assert "AWS_PROFILE" not in env and "HOME_TOKEN" not in env
+
+
+def test_each_function_has_its_own_tmp_and_an_abort_leaves_nothing_and_starts_nothing(
+    runtimes: LambdaRuntimes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the emulator's own temporary files
+    tempfile.tempdir = None  # read TMPDIR again
+    try:
+        workers = runtimes.get(_function())
+        left = Path(_payload(workers.invoke({"tmp": True}))[1]["tmp"])
+        assert left.is_file() and left.parent.parent == next(tmp_path.iterdir())
+
+        runtimes.abort()
+
+        assert not workers._workers and list(tmp_path.iterdir()) == []
+        with pytest.raises(RuntimeError, match="aborted"):
+            runtimes.get(_function(code_sha_256="two"))
+    finally:
+        tempfile.tempdir = None
