@@ -1,4 +1,4 @@
-"""Compute: the polars layer, the validation and transformation functions, their roles and DLQs."""
+"""Compute: the polars layer, the validation, transformation and sweeper functions, roles, DLQs."""
 
 from dataclasses import dataclass
 
@@ -31,6 +31,7 @@ from stacks import policies
 from stacks.base import JsonLoggingConfig, Stack, lint_metadata, tags
 from stacks.names import Output
 from stacks.parameters import Param
+from stacks.sweeper import add_sweeper
 
 HAS_RESERVED_CONCURRENCY = "HasReservedConcurrency"
 
@@ -148,6 +149,7 @@ class ComputeStack(Stack):
             Output.TRANSFORMATION_FUNCTION_NAME,
             Output.TRANSFORMATION_LOG_GROUP,
         )
+        add_sweeper(self, bucket, state_machine)
 
     def _layer(self) -> lambda_.LayerVersion:
         layer = self.template.add_resource(
