@@ -71,7 +71,7 @@ def add_sweeper(stack: ComputeStack, bucket: Ref, state_machine: AWSHelperFn) ->
     )
     rule = stack.template.add_resource(
         events.Rule(
-            "SweeperSchedule",
+            "SweeperScheduleRule",
             Description="Starts the CSV ETL sweeper (docs/pipeline.md §9)",
             ScheduleExpression=stack.param(Param.SWEEPER_SCHEDULE),
             State="ENABLED",

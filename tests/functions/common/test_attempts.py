@@ -24,12 +24,12 @@ class FakeStepFunctions:
         }
         self.started: list[str] = []
 
-    def describe_execution(self, executionArn: str) -> dict[str, Any]:  # noqa: N803
+    def describe_execution(self, executionArn: str) -> dict[str, Any]:
         if executionArn not in self.executions:
             raise ClientError({"Error": {"Code": "ExecutionDoesNotExist"}}, "DescribeExecution")
         return {"status": self.executions[executionArn]}
 
-    def start_execution(self, stateMachineArn: str, name: str, input: str) -> dict[str, Any]:  # noqa: A002, N803
+    def start_execution(self, stateMachineArn: str, name: str, input: str) -> dict[str, Any]:
         arn = attempts.execution_arn(stateMachineArn, name)
         if arn in self.executions:
             raise ClientError({"Error": {"Code": "ExecutionAlreadyExists"}}, "StartExecution")
@@ -67,7 +67,7 @@ def test_start_then_start_again_starts_one_attempt() -> None:
 
 def test_other_errors_are_not_taken_for_a_missing_attempt() -> None:
     class Denied(FakeStepFunctions):
-        def describe_execution(self, executionArn: str) -> dict[str, Any]:  # noqa: N803
+        def describe_execution(self, executionArn: str) -> dict[str, Any]:
             raise ClientError({"Error": {"Code": "AccessDeniedException"}}, "DescribeExecution")
 
     with pytest.raises(ClientError):
