@@ -46,9 +46,12 @@ def _run(monkeypatch: pytest.MonkeyPatch, items: list[dict[str, Any]], answer: b
     monkeypatch.setattr(replay, "stack_outputs", lambda *_: outputs)
     monkeypatch.setattr(replay.pipeline_state, "metadata_items", lambda _: items)
     replayed: list[str] = []
-    monkeypatch.setattr(
-        replay, "replay_one", lambda _b, _s, item: replayed.append(item["file_name"]) or {}
-    )
+
+    def replay_one(_bucket: str, _machine: str, item: dict[str, Any]) -> dict[str, str]:
+        replayed.append(item["file_name"])
+        return {"version_id": "new", "execution_arn": "arn"}
+
+    monkeypatch.setattr(replay, "replay_one", replay_one)
     asked: list[int] = []
 
     def confirm(count: int) -> bool:
