@@ -123,6 +123,7 @@ def test_an_upload_that_used_every_attempt_is_left_for_a_human(env: Aws) -> None
     assert (result["started"], result["exhausted"]) == (0, 1)
 
 
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
 @pytest.mark.parametrize(
     "event", [{"prefix": "processed/"}, {"older_than_seconds": -1}, {"prefix": 3}]
 )
