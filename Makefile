@@ -111,8 +111,18 @@ destroy: $(VENV)/.installed ## Delete the pipeline stack (the data bucket and ta
 	$(PY) -m tools.deploy destroy --stack-name $(STACK_NAME) --region $(REGION) $(if $(YES),--yes)
 
 .PHONY: redrive
-redrive: $(VENV)/.installed ## Replay the validation DLQ to the function, deleting each message once replayed
+redrive: $(VENV)/.installed ## Replay every function's DLQ (validation, sweeper) to its function, deleting each message once replayed
 	$(PY) -m tools.redrive --stack-name $(STACK_NAME) --region $(REGION)
+
+# `make replay`: which failed uploads (one of FILE=raw/<key>, PREFIX=raw/<folder>/, SINCE=<ISO time>).
+FILE ?=
+PREFIX ?=
+SINCE ?=
+
+.PHONY: replay
+replay: $(VENV)/.installed ## Re-run FAILED uploads once fixed: FILE=raw/x.csv | PREFIX=raw/dir/ [SINCE=2026-12-01] [YES=1] (docs/pipeline.md §9)
+	$(PY) -m tools.replay --stack-name $(STACK_NAME) --region $(REGION) \
+		$(if $(FILE),--file "$(FILE)") $(if $(PREFIX),--prefix "$(PREFIX)") $(if $(SINCE),--since "$(SINCE)") $(if $(YES),--yes)
 
 .PHONY: local
 local: $(VENV)/.installed ## Run the whole pipeline on the embedded emulator (INPUT=file-or-folder, default samples/; TIMEOUT=s)

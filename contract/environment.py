@@ -15,6 +15,11 @@ class Env:
     POWERTOOLS_METRICS_NAMESPACE: Final = "POWERTOOLS_METRICS_NAMESPACE"
     POWERTOOLS_LOG_LEVEL: Final = "POWERTOOLS_LOG_LEVEL"
     POWERTOOLS_TRACE_DISABLED: Final = "POWERTOOLS_TRACE_DISABLED"
+    # The sweeper's (docs/pipeline.md §9).
+    BUCKET_NAME: Final = "BUCKET_NAME"
+    TABLE_NAME: Final = "TABLE_NAME"
+    SWEEP_AFTER_MINUTES: Final = "SWEEP_AFTER_MINUTES"
+    SWEEP_MAX_STARTS: Final = "SWEEP_MAX_STARTS"
 
 
 #: CloudWatch namespace of the functions' EMF metrics.

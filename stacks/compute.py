@@ -1,4 +1,4 @@
-"""Compute: the polars layer, the validation and transformation functions, their roles and DLQs."""
+"""Compute: the polars layer, the validation, transformation and sweeper functions, roles, DLQs."""
 
 from dataclasses import dataclass
 
@@ -27,15 +27,14 @@ from contract.deployment import (
 )
 from contract.environment import METRICS_NAMESPACE, Env
 from contract.keys import FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX, STAGING_PREFIX
-from stacks import policies
+from stacks import policies, sweeper
 from stacks.base import JsonLoggingConfig, Stack, lint_metadata, tags
 from stacks.names import Output
 from stacks.parameters import Param
 
 HAS_RESERVED_CONCURRENCY = "HasReservedConcurrency"
 
-# Both functions and the layer. tools/build_layer.py builds the layer for this runtime from
-# manylinux aarch64 wheels only: an x86_64 function would fail to import polars.
+# Every function and the layer: the layer is built from aarch64 wheels for this runtime only.
 RUNTIME = "python3.13"
 ARCHITECTURE = "arm64"
 
@@ -148,6 +147,7 @@ class ComputeStack(Stack):
             Output.TRANSFORMATION_FUNCTION_NAME,
             Output.TRANSFORMATION_LOG_GROUP,
         )
+        sweeper.add_sweeper(self, bucket, state_machine)
 
     def _layer(self) -> lambda_.LayerVersion:
         layer = self.template.add_resource(

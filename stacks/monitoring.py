@@ -6,6 +6,7 @@ from typing import Any
 from troposphere import Sub
 from troposphere import cloudwatch as cw
 
+from contract.deployment import SWEEPER_SERVICE
 from contract.environment import METRICS_NAMESPACE
 from stacks.base import Stack, tags
 from stacks.names import Output
@@ -32,9 +33,13 @@ class MonitoringStack(Stack):
         functions = {
             "Validation": self.param(Param.VALIDATION_FUNCTION_NAME),
             "Transformation": self.param(Param.TRANSFORMATION_FUNCTION_NAME),
+            "Sweeper": self.param(Param.SWEEPER_FUNCTION_NAME),
         }
-        # Only the validation function is invoked asynchronously (by S3), so only it has one.
-        queues = {"Validation": self.param(Param.VALIDATION_DLQ_NAME)}
+        # The functions invoked asynchronously (by S3, by the schedule) have one each.
+        queues = {
+            "Validation": self.param(Param.VALIDATION_DLQ_NAME),
+            "Sweeper": self.param(Param.SWEEPER_DLQ_NAME),
+        }
         machine = self.param(Param.STATE_MACHINE_ARN)
         for title, function in functions.items():
             self._error_rate_alarm(title, function)
@@ -68,7 +73,32 @@ class MonitoringStack(Stack):
             Statistic="Sum",
             Threshold=0,
         )
+        self._sweeper_alarms()
         self._dashboard(functions, queues, machine)
+
+    def _sweeper_alarms(self) -> None:
+        """The sweeper's EMF metrics (dimension ``service``): files it recovered, gave up on."""
+        for metric, description in (
+            (
+                "FilesRecovered",
+                "The sweeper started uploads that raw/ still held: lost S3 events, dead-lettered "
+                "starts or stranded files (docs/pipeline.md §9); its log names each",
+            ),
+            (
+                "FilesExhausted",
+                "Uploads still under raw/ after every attempt the sweeper may start: a human "
+                "must look (docs/pipeline.md §9)",
+            ),
+        ):
+            self._alarm(
+                f"Sweeper{metric}Alarm",
+                description,
+                MetricName=metric,
+                Namespace=METRICS_NAMESPACE,
+                Dimensions=[cw.MetricDimension(Name="service", Value=SWEEPER_SERVICE)],
+                Statistic="Sum",
+                Threshold=0,
+            )
 
     def _alarm(self, title: str, description: str, **metric: Any) -> None:
         """One evaluation period above ``Threshold`` alarms; ALARM and OK go to the topic."""
@@ -150,11 +180,12 @@ class MonitoringStack(Stack):
                     ["AWS/Lambda", name, "FunctionName", "${" + title + "Function}"]
                     for name in ("Invocations", "Errors", "Throttles")
                 ],
-                x=12 * i,
-                y=0,
+                x=12 * (i % 2),
+                y=6 * (i // 2),
             )
             for i, title in enumerate(functions)
         ]
+        below = 6 * ((len(functions) + 1) // 2)  # the rows the function widgets take
         widgets.append(
             widget(
                 "Workflow executions",
@@ -168,7 +199,7 @@ class MonitoringStack(Stack):
                     )
                 ],
                 x=0,
-                y=6,
+                y=below,
             )
         )
         widgets.append(
@@ -184,7 +215,7 @@ class MonitoringStack(Stack):
                     for title in queues
                 ],
                 x=12,
-                y=6,
+                y=below,
                 stat="Maximum",  # a depth is a level, not a count: summing samples inflates it
             )
         )

@@ -128,6 +128,13 @@ class Param:
         pattern=_S3_KEY,
         form=Form(Group.CODE_ARTIFACTS, "Transformation function zip key"),
     )
+    SWEEPER_CODE_KEY: Final = TemplateParameter(
+        "SweeperCodeKey",
+        "S3 key of the sweeper function zip",
+        "an S3 object key",
+        pattern=_S3_KEY,
+        form=Form(Group.CODE_ARTIFACTS, "Sweeper function zip key"),
+    )
     LAYER_CODE_KEY: Final = TemplateParameter(
         "LayerCodeKey",
         "S3 key of the layer zip (polars and Powertools)",
@@ -179,6 +186,36 @@ class Param:
         default="365",
         form=Form(Group.OPERATIONS, "Log retention (days)"),
     )
+    SWEEPER_SCHEDULE: Final = TemplateParameter(
+        "SweeperSchedule",
+        "How often the sweeper starts what raw/ still holds (docs/pipeline.md §9): an "
+        "EventBridge rate() or cron() expression",
+        "an EventBridge schedule expression such as rate(15 minutes) or cron(0/10 * * * ? *)",
+        pattern=r"^(rate|cron)\([^()]{1,200}\)$",
+        default="rate(15 minutes)",
+        form=Form(Group.OPERATIONS, "Sweeper schedule"),
+    )
+    SWEEPER_THRESHOLD_MINUTES: Final = TemplateParameter(
+        "SweeperThresholdMinutes",
+        "Age after which a version still under raw/ with no execution running is started by "
+        "the sweeper; longer than the trigger's own retries (about 3 minutes)",
+        "whole minutes from 5 to 10080 (a week)",
+        type="Number",
+        min_value=5,
+        max_value=10080,
+        default="60",
+        form=Form(Group.OPERATIONS, "Sweeper threshold (minutes)"),
+    )
+    SWEEPER_MAX_STARTS: Final = TemplateParameter(
+        "SweeperMaxStarts",
+        "Executions one sweeper run starts at most; the next run continues",
+        "1 to 1000",
+        type="Number",
+        min_value=1,
+        max_value=1000,
+        default="100",
+        form=Form(Group.OPERATIONS, "Sweeper starts per run (at most)"),
+    )
 
     # Wiring parameters: values come from the root (deterministic names, siblings' outputs).
     BUCKET_NAME: Final = TemplateParameter(
@@ -222,6 +259,14 @@ class Param:
         "an SQS queue name",
         pattern=_QUEUE_NAME,
     )
+    SWEEPER_FUNCTION_NAME: Final = TemplateParameter(
+        "SweeperFunctionName", "Sweeper function name", "a Lambda function name",
+        pattern=_FUNCTION_NAME,
+    )  # fmt: skip
+    SWEEPER_DLQ_NAME: Final = TemplateParameter(
+        "SweeperDeadLetterQueueName", "Sweeper dead-letter queue name", "an SQS queue name",
+        pattern=_QUEUE_NAME,
+    )  # fmt: skip
     STATE_MACHINE_ARN: Final = _arn("StateMachineArn", "State machine ARN", "a state machine ARN")
 
 

@@ -180,6 +180,32 @@ def start_executions(state_machine: AWSHelperFn) -> list[Statement]:
     return [Statement(Effect=Allow, Action=[states.StartExecution], Resource=[state_machine])]
 
 
+def list_versions(bucket_name: AWSHelperFn) -> list[Statement]:
+    """List the bucket's object versions (names, version ids, ages; no content).
+
+    The sweeper passes ``Prefix=raw/``; a condition on ``s3:prefix`` would narrow the grant
+    to that, but the emulator's IAM does not evaluate conditions (an Allow with one grants
+    nothing there), so the grant is the bucket, as ``list_bucket`` is.
+    """
+    return [
+        Statement(Effect=Allow, Action=[s3.ListBucketVersions], Resource=[bucket_arn(bucket_name)])
+    ]
+
+
+def describe_executions(state_machine_name: AWSHelperFn) -> list[Statement]:
+    """Describe the executions of one state machine (execution ARNs are ``...:<name>:<id>``)."""
+    arn = Sub(
+        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${Name}:*",
+        Name=state_machine_name,
+    )
+    return [Statement(Effect=Allow, Action=[states.DescribeExecution], Resource=[arn])]
+
+
+def query_items(table_arn: AWSHelperFn) -> list[Statement]:
+    """Query one table by its partition key (the attempts of one file)."""
+    return [Statement(Effect=Allow, Action=[dynamodb.Query], Resource=[table_arn])]
+
+
 def invoke_functions(*function_arns: AWSHelperFn) -> list[Statement]:
     """Invoke exactly these functions (unqualified ARNs: the workflow invokes ``$LATEST``)."""
     return [Statement(Effect=Allow, Action=[lambda_.InvokeFunction], Resource=list(function_arns))]

@@ -41,6 +41,8 @@ WIRING: dict[str, tuple[str, str]] = {
     Param.TRANSFORMATION_FUNCTION_ARN.name: (names.COMPUTE, Output.TRANSFORMATION_FUNCTION_ARN),
     Param.TRANSFORMATION_FUNCTION_NAME.name: (names.COMPUTE, Output.TRANSFORMATION_FUNCTION_NAME),
     Param.VALIDATION_DLQ_NAME.name: (names.COMPUTE, Output.VALIDATION_DLQ_NAME),
+    Param.SWEEPER_FUNCTION_NAME.name: (names.COMPUTE, Output.SWEEPER_FUNCTION_NAME),
+    Param.SWEEPER_DLQ_NAME.name: (names.COMPUTE, Output.SWEEPER_DLQ_NAME),
     Param.STATE_MACHINE_ARN.name: (names.ORCHESTRATION, Output.STATE_MACHINE_ARN),
 }
 
@@ -54,6 +56,9 @@ ROOT_OUTPUTS: list[tuple[str, str, str]] = [
     (names.COMPUTE, Output.VALIDATION_FUNCTION_NAME, "Validation function"),
     (names.COMPUTE, Output.TRANSFORMATION_FUNCTION_NAME, "Transformation function"),
     (names.COMPUTE, Output.VALIDATION_DLQ_URL, "Validation dead-letter queue"),
+    (names.COMPUTE, Output.SWEEPER_FUNCTION_NAME, "Sweeper function (docs/pipeline.md §9)"),
+    (names.COMPUTE, Output.SWEEPER_DLQ_URL, "Sweeper dead-letter queue"),
+    (names.COMPUTE, Output.SWEEPER_LOG_GROUP, "Sweeper log group"),
     (names.COMPUTE, Output.VALIDATION_LOG_GROUP, "Validation log group"),
     (names.COMPUTE, Output.TRANSFORMATION_LOG_GROUP, "Transformation log group"),
     (names.ORCHESTRATION, Output.STATE_MACHINE_ARN, "Workflow state machine"),

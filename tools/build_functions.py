@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from contract.deployment import TRANSFORMATION_SERVICE, VALIDATION_SERVICE
+from contract.deployment import SWEEPER_SERVICE, TRANSFORMATION_SERVICE, VALIDATION_SERVICE
 from tools import build_layer
 from tools.artifacts import Artifact, write_zip
 from tools.output import show_output
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 FUNCTIONS: dict[str, tuple[str, ...]] = {
     VALIDATION_SERVICE: ("core", "common", "validation"),
     TRANSFORMATION_SERVICE: ("core", "common", "transformation"),
+    # functions.common.config imports the core's settings.
+    SWEEPER_SERVICE: ("core", "common", "sweeper"),
 }
 
 # Lambda's limit on function code plus layers, unzipped: 250 MB.

@@ -39,6 +39,7 @@ ARTIFACTS_BUCKET_OUTPUT = Output.ARTIFACTS_BUCKET_NAME
 CODE_KEY_PARAMETERS = {
     "validation": "ValidationCodeKey",
     "transformation": "TransformationCodeKey",
+    "sweeper": "SweeperCodeKey",
     "layer": "LayerCodeKey",
 }
 

@@ -21,6 +21,7 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from contract.keys import FAILED_PREFIX, PROCESSED_PREFIX, RAW_PREFIX, FileKeys
 from contract.metadata import PARTITION_KEY, SORT_KEY, TERMINAL, Attr
+from functions.common import attempts
 
 #: How often ``wait_for_outcomes`` reads the table and the bucket again.
 POLL_SECONDS = 0.25
@@ -267,7 +268,7 @@ def drain_notifications(queue_url: str) -> list[dict[str, Any]]:
 
 def execution_arn(state_machine_arn: str, name: str) -> str:
     """The ARN of the execution ``name`` of a state machine."""
-    return state_machine_arn.replace(":stateMachine:", ":execution:", 1) + ":" + name
+    return attempts.execution_arn(state_machine_arn, name)
 
 
 def wait_for_executions(arns: list[str], timeout: float) -> dict[str, str]:

@@ -1,14 +1,19 @@
-"""Replay what landed in the validation function's dead-letter queue: ``make redrive``.
+"""Replay what landed in every function's dead-letter queue: ``make redrive``.
 
-A message there is an S3 event whose execution could not be started after Lambda's retries
-(its ``ErrorMessage`` attribute says why); its body is the event exactly as S3 sent it. Once
-the cause is fixed, ``make redrive`` hands each body back to the validation function
-unchanged (a synchronous invocation, so the result is known) and deletes the message only
-after the function ran it without error; a replay that fails again leaves its message in
-the queue (visible again once the run ends) and makes the exit status 1.
+Two functions are invoked asynchronously and so have a DLQ (``QUEUES``): the validation
+function (S3 events) and the sweeper (its schedule's events). Either way a message is an
+event whose invocation failed after Lambda's two retries (its ``ErrorMessage`` attribute
+says why), and its body is the event exactly as it was delivered. Once the cause is fixed,
+``make redrive`` hands each body back to the function of its queue unchanged (a synchronous
+invocation, so the result is known) and deletes the message only after the function ran it
+without error; a replay that fails again leaves its message in the queue (visible again
+once the run ends) and makes the exit status 1. It prints one line per queue.
 
 Safe to run twice, or after an interrupted run: the execution name is derived from bucket,
-key and version, so replaying an event whose execution already started starts nothing.
+key and version, so replaying an S3 event whose execution already started starts nothing,
+and a sweep finds what is in flight (docs/pipeline.md §9) and starts nothing twice.
+
+    make redrive [STACK_NAME=csv-etl] [REGION=...]
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from stacks.compute import TIMEOUT_SECONDS
 from stacks.names import Output
@@ -31,6 +37,15 @@ log = logging.getLogger(__name__)
 #: A received message stays invisible while its replay runs (the function's longest run).
 VISIBILITY_SECONDS = TIMEOUT_SECONDS + 60
 BATCH = 10  # the most SQS returns at once
+#: A synchronous replay waits as long as the function may run (boto3's default is 60 s, after
+#: which it would invoke the function a second time).
+_INVOKE = Config(read_timeout=TIMEOUT_SECONDS + 60, retries={"mode": "standard", "max_attempts": 1})
+
+#: Each dead-letter queue (stack output of its URL) and the function its events go back to.
+QUEUES: tuple[tuple[str, str], ...] = (
+    (Output.VALIDATION_DLQ_URL, Output.VALIDATION_FUNCTION_NAME),
+    (Output.SWEEPER_DLQ_URL, Output.SWEEPER_FUNCTION_NAME),
+)
 
 
 @dataclass
@@ -58,7 +73,7 @@ def _replay(lambda_: Any, function: str, message: dict[str, Any]) -> str:
 
 def redrive_queue(queue_url: str, function: str, limit: int | None = None) -> Redrive:
     """Replay every message of ``queue_url`` (at most ``limit``) to ``function``."""
-    sqs, lambda_ = boto3.client("sqs"), boto3.client("lambda")
+    sqs, lambda_ = boto3.client("sqs"), boto3.client("lambda", config=_INVOKE)
     done = Redrive()
     seen: set[str] = set()
     kept: list[str] = []
@@ -93,12 +108,17 @@ def redrive_queue(queue_url: str, function: str, limit: int | None = None) -> Re
 
 
 def redrive(stack_name: str, region: str, limit: int | None = None) -> Redrive:
-    """Replay the deployed stack's validation DLQ to its validation function."""
+    """Replay each of the deployed stack's DLQs to its function (at most ``limit`` per queue)."""
     outputs = stack_outputs(stack_name, region)
-    done = redrive_queue(
-        outputs[Output.VALIDATION_DLQ_URL], outputs[Output.VALIDATION_FUNCTION_NAME], limit
-    )
-    log.info(f"redrive: {len(done.replayed)} replayed and deleted, {len(done.failed)} failed again")
+    done = Redrive()
+    for queue_output, function_output in QUEUES:
+        one = redrive_queue(outputs[queue_output], outputs[function_output], limit)
+        log.info(
+            f"redrive {outputs[function_output]}: {len(one.replayed)} replayed and deleted, "
+            f"{len(one.failed)} failed again (kept)"
+        )
+        done.replayed += one.replayed
+        done.failed |= one.failed
     return done
 
 

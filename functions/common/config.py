@@ -61,3 +61,39 @@ class TransformationSettings:
     def from_env(cls, env: Mapping[str, str]) -> TransformationSettings:
         """Read and check the environment; raise ConfigurationError naming the bad variable."""
         return cls(core=_core(env))
+
+
+def _positive(env: Mapping[str, str], name: str) -> int:
+    value = env.get(name, "").strip()
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigurationError(f"environment variable {name} must be a whole number >= 1")
+    return int(value)
+
+
+def _name(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(f"environment variable {name} is required but not set")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class SweeperSettings:
+    """What the sweeper needs: where uploads wait, the workflow, the items, its bounds."""
+
+    bucket: str
+    table: str
+    state_machine_arn: str
+    sweep_after_minutes: int  # a version younger than this is left to its S3 event
+    max_starts: int  # executions one run starts at most
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SweeperSettings:
+        """Read and check the environment; raise ConfigurationError naming the bad variable."""
+        return cls(
+            bucket=_name(env, Env.BUCKET_NAME),
+            table=_name(env, Env.TABLE_NAME),
+            state_machine_arn=_required(env, Env.STATE_MACHINE_ARN, _STATE_MACHINE_ARN),
+            sweep_after_minutes=_positive(env, Env.SWEEP_AFTER_MINUTES),
+            max_starts=_positive(env, Env.SWEEP_MAX_STARTS),
+        )

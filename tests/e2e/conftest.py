@@ -9,6 +9,7 @@ each test for every version it uploaded.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 import uuid
@@ -16,11 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from contract.payloads import ExecutionInput
+from functions.common import attempts
 from functions.common.naming import execution_name
 from stacks.names import Output
 from tests.e2e import iam
@@ -76,13 +80,18 @@ class Pipeline:
         quarantined: bool = False,
         waived: tuple[str, ...] = (),
         tagging: str = "",
+        lose_event: bool = False,
     ) -> str:
         """Put an object under raw/ (the notification starts the pipeline); remember the version.
 
         ``quarantined``: the test makes a valid file fail on purpose; ``waived``: verdict
         categories the test breaks on purpose and asserts itself; ``tagging``: the object's
-        tags as S3's query string (``k=v&k2=v2``).
+        tags as S3's query string (``k=v&k2=v2``); ``lose_event``: S3's notification of this
+        upload is dropped (nothing starts until the sweeper does, docs/pipeline.md §9).
         """
+        if lose_event:
+            # S3 events carry the key URL-encoded, as quote_plus does ("/" is %2F)
+            self.emulator.faults.lose_events(f'"key": "{quote_plus(key)}"')
         extra = {"Tagging": tagging} if tagging else {}
         response = boto3.client("s3").put_object(Bucket=self.bucket, Key=key, Body=body, **extra)
         self.uploads.append(
@@ -99,10 +108,34 @@ class Pipeline:
         return pipeline_state.execution_arn(self.outputs[Output.STATE_MACHINE_ARN], name)
 
     def finish(self, timeout: float = 60.0) -> dict[str, str]:
-        """Wait until every upload's execution has ended; their statuses by key."""
+        """Wait until every upload's execution (its latest attempt) has ended; statuses by key."""
         arns = {self.execution_arn(u): u.key for u in self.uploads}
         statuses = pipeline_state.wait_for_executions(list(arns), timeout)
+        latest = {self.latest_attempt(u): u.key for u in self.uploads}
+        latest = {arn: key for arn, key in latest.items() if arn and arn not in arns}
+        statuses |= pipeline_state.wait_for_executions(list(latest), timeout)
+        arns |= latest
         return {arns[arn]: status for arn, status in statuses.items()}
+
+    def latest_attempt(self, upload: invariants.Upload) -> str:
+        """The ARN of the upload's latest attempt (a sweep's or replay's), "" if none started."""
+        etag = hashlib.md5(upload.body, usedforsecurity=False).hexdigest()
+        found = attempts.lookup(
+            boto3.client("stepfunctions"),
+            self.outputs[Output.STATE_MACHINE_ARN],
+            ExecutionInput.of(self.bucket, upload.key, upload.version_id, etag, ""),
+        )
+        return found.latest_arn
+
+    def sweep(self, prefix: str) -> dict[str, Any]:
+        """Run the sweeper over ``prefix`` now, as its schedule would (age threshold 0)."""
+        response = boto3.client("lambda").invoke(
+            FunctionName=self.outputs[Output.SWEEPER_FUNCTION_NAME],
+            Payload=json.dumps({"prefix": prefix, "older_than_seconds": 0}),
+        )
+        result: dict[str, Any] = json.loads(response["Payload"].read())
+        assert "FunctionError" not in response, result
+        return result
 
     def wait(self, keys: list[str], timeout: float = 60.0) -> dict[str, pipeline_state.FileResult]:
         """Every key's outcome (status, rows, where it went) once its executions ended."""

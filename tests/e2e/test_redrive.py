@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e.conftest import Pipeline, csv_bytes
 from tools import local, redrive
+from tools.emulator.bridges import awslambda
 
 pytestmark = pytest.mark.e2e
 
@@ -93,3 +94,31 @@ def test_a_replay_that_fails_again_keeps_its_message(pipeline: Pipeline, prefix:
         pipeline.outputs["ValidationFunctionName"],
     ).replayed == [message["MessageId"]]
     assert pipeline.wait([key])[key].status == "SUCCEEDED"
+
+
+def test_the_sweepers_dead_letters_are_replayed_to_the_sweeper(
+    pipeline: Pipeline, prefix: str
+) -> None:
+    # GIVEN a sweep whose asynchronous invocation failed every attempt (its DLQ holds the
+    # event) and an upload only a sweep can start
+    key = pipeline.upload(f"{prefix}lost.csv", VALID, lose_event=True)
+    sweeper = pipeline.outputs["SweeperFunctionName"]
+    pipeline.emulator.faults.inject("sweeper", times=3, key_contains=prefix)
+    arn = boto3.client("lambda").get_function(FunctionName=sweeper)["Configuration"]["FunctionArn"]
+    event = {"prefix": prefix, "older_than_seconds": 0}
+    account, region = arn.split(":")[4], arn.split(":")[3]
+    awslambda.invoke_async(pipeline.emulator.context, account, region, arn, event)
+    queue = pipeline.outputs["SweeperDeadLetterQueueUrl"]
+    (message,) = boto3.client("sqs").receive_message(QueueUrl=queue, VisibilityTimeout=0)[
+        "Messages"
+    ]
+    assert json.loads(message["Body"]) == event
+
+    # WHEN `make redrive` runs (twice)
+    done = redrive.redrive(local.STACK_NAME, pipeline.emulator.region)
+    assert redrive.redrive(local.STACK_NAME, pipeline.emulator.region).replayed == []
+
+    # THEN the sweep ran as delivered, started the upload, and its message is gone
+    assert done.replayed == [message["MessageId"]] and done.failed == {}
+    assert pipeline.wait([key])[key].status == "SUCCEEDED"
+    assert "Messages" not in boto3.client("sqs").receive_message(QueueUrl=queue)

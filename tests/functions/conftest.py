@@ -119,7 +119,7 @@ def _deploy(root: Stack) -> dict[str, Any]:
     table_name = built.create_table(root.nested("Data"), boto3.client("dynamodb", **region))
     bucket = built.create_bucket(root.nested("Storage"), boto3.client("s3", **region))
     compute = root.nested("Compute")
-    functions = ("ValidationFunction", "TransformationFunction")
+    functions = ("ValidationFunction", "TransformationFunction", "SweeperFunction")
     for function in functions:
         built.function_arn(compute, function)
     state_machine_arn = built.create_state_machine(

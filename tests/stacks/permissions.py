@@ -19,6 +19,7 @@ Pair = tuple[str, str]  # (action, canonical resource)
 VALIDATION: Role = ("compute.json", "ValidationRole")
 TRANSFORMATION: Role = ("compute.json", "TransformationRole")
 STATE_MACHINE: Role = ("orchestration.json", "StateMachineRole")
+SWEEPER: Role = ("compute.json", "SweeperRole")
 
 BUCKET = "arn:${AWS::Partition}:s3:::${BucketName}"
 RAW = BUCKET + "/raw/*"
@@ -29,6 +30,9 @@ WORKFLOW = (
     "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${StateMachineName}"
 )
 KEY = "${KeyArn}"
+EXECUTIONS = (
+    "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${StateMachineName}:*"
+)
 
 EXERCISED: dict[Role, set[Pair]] = {
     VALIDATION: {
@@ -55,6 +59,15 @@ EXERCISED: dict[Role, set[Pair]] = {
         ("s3:PutObject", PROCESSED),
         ("s3:GetObject", PROCESSED),  # ... and processed/<path> answers for it
         ("s3:DeleteObjectVersion", RAW),
+    },
+    SWEEPER: {
+        ("s3:ListBucketVersions", BUCKET),  # what raw/ still holds, and how old
+        ("states:DescribeExecution", EXECUTIONS),  # attempt n exists? running?
+        ("states:StartExecution", WORKFLOW),  # the next attempt of a leftover
+        ("dynamodb:Query", "${TableArn}"),  # the sequencer a stranded version's item recorded
+        ("kms:GenerateDataKey", KEY),  # Lambda sending a failed scheduled event to its DLQ
+        ("kms:Decrypt", KEY),
+        ("sqs:SendMessage", "${SweeperDeadLetterQueue.Arn}"),
     },
     STATE_MACHINE: {
         ("lambda:InvokeFunction", "${ValidationFunctionArn}"),
@@ -121,6 +134,7 @@ REVIEWED: dict[Role, dict[Pair, str]] = {
         **_function_logs("Transformation"),
         **_xray(),
     },
+    SWEEPER: {**_function_logs("Sweeper"), **_xray()},
     STATE_MACHINE: {
         **{
             (f"logs:{action}", "*"): _DELIVERY

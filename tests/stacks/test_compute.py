@@ -83,27 +83,29 @@ def test_validation_knows_the_workflow_by_its_deterministic_name(compute: dict[s
 
 
 def test_one_failure_mechanism_per_function(compute: dict[str, Any]) -> None:
-    # S3 invokes validation asynchronously: its failed events go to its DLQ, and only there
-    # (no on-failure destination beside it). Step Functions invokes transformation
-    # synchronously: Lambda never sends such an invocation anywhere, so it has no DLQ.
-    (queue,) = of_type(compute, "AWS::SQS::Queue")
-    assert queue == "ValidationDeadLetterQueue"
-    assert compute["Resources"][queue]["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+    # S3 invokes validation asynchronously (and the schedule the sweeper): their failed events
+    # go to their DLQ, and only there (no on-failure destination beside it). Step Functions
+    # invokes transformation synchronously: Lambda never sends such an invocation anywhere.
+    queues = of_type(compute, "AWS::SQS::Queue")
+    assert sorted(queues) == ["SweeperDeadLetterQueue", "ValidationDeadLetterQueue"]
     functions = compute["Resources"]
-    assert functions["ValidationFunction"]["Properties"]["DeadLetterConfig"] == {
-        "TargetArn": {"Fn::GetAtt": [queue, "Arn"]}
-    }
+    for title in ("Validation", "Sweeper"):
+        queue = f"{title}DeadLetterQueue"
+        assert queues[queue]["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+        assert functions[f"{title}Function"]["Properties"]["DeadLetterConfig"] == {
+            "TargetArn": {"Fn::GetAtt": [queue, "Arn"]}
+        }
     assert functions["TransformationFunction"]["Properties"]["DeadLetterConfig"] == {
         "Ref": "AWS::NoValue"
     }
-    (config,) = of_type(compute, "AWS::Lambda::EventInvokeConfig").values()
-    assert "DestinationConfig" not in config["Properties"]
+    for config in of_type(compute, "AWS::Lambda::EventInvokeConfig").values():
+        assert "DestinationConfig" not in config["Properties"]
 
 
 def test_asynchronous_s3_invocations_are_bounded_and_end_in_the_dlq(
     compute: dict[str, Any],
 ) -> None:
-    (config,) = of_type(compute, "AWS::Lambda::EventInvokeConfig").values()
+    config = of_type(compute, "AWS::Lambda::EventInvokeConfig")["ValidationAsyncInvokeConfig"]
     props = config["Properties"]
     assert props["FunctionName"] == {"Ref": "ValidationFunction"}
     assert props["Qualifier"] == "$LATEST"

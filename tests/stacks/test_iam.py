@@ -16,6 +16,7 @@ ROLES = sorted(EXERCISED)
 TRUSTED = {
     "ValidationRole": "lambda.amazonaws.com",
     "TransformationRole": "lambda.amazonaws.com",
+    "SweeperRole": "lambda.amazonaws.com",
     "StateMachineRole": "states.amazonaws.com",
 }
 

@@ -18,7 +18,11 @@ def test_the_expected_alarms_exist(alarms: dict[str, dict[str, Any]]) -> None:
     assert set(alarms) == {
         "ValidationErrorRateAlarm",
         "TransformationErrorRateAlarm",
+        "SweeperErrorRateAlarm",
         "ValidationDeadLetterQueueAlarm",
+        "SweeperDeadLetterQueueAlarm",
+        "SweeperFilesRecoveredAlarm",
+        "SweeperFilesExhaustedAlarm",
         "StateMachineExecutionsFailedAlarm",
         "StateMachineExecutionsTimedOutAlarm",
         "BookkeepingFailedAlarm",
@@ -36,7 +40,7 @@ def test_every_alarm_notifies_the_topic_and_ignores_missing_data(
         assert alarm["EvaluationPeriods"] == 1 and alarm["DatapointsToAlarm"] == 1, name
 
 
-@pytest.mark.parametrize("title", ["Validation", "Transformation"])
+@pytest.mark.parametrize("title", ["Validation", "Transformation", "Sweeper"])
 def test_error_rate_above_5_percent_over_5_minutes(
     alarms: dict[str, dict[str, Any]], title: str
 ) -> None:
@@ -78,7 +82,7 @@ def test_error_rate_semantics(
 
 
 def test_dlq_and_workflow_alarms(alarms: dict[str, dict[str, Any]]) -> None:
-    for title in ("Validation",):  # only S3 invokes a function asynchronously
+    for title in ("Validation", "Sweeper"):  # invoked asynchronously: by S3, by the schedule
         alarm = alarms[f"{title}DeadLetterQueueAlarm"]
         assert alarm["Namespace"] == "AWS/SQS"
         assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
@@ -111,3 +115,13 @@ def test_dashboard_body_is_json_covering_functions_workflow_and_queues(
     # A queue depth is a level: its samples are not summed, the dashboard shows the maximum.
     assert queues["properties"]["stat"] == "Maximum"
     assert {w["properties"]["stat"] for w in body["widgets"] if w is not queues} == {"Sum"}
+
+
+@pytest.mark.parametrize("metric", ["FilesRecovered", "FilesExhausted"])
+def test_the_sweepers_counts_alarm(alarms: dict[str, dict[str, Any]], metric: str) -> None:
+    # Powertools' EMF metrics carry the dimension "service" (POWERTOOLS_SERVICE_NAME): an
+    # alarm on other dimensions would watch a metric nobody emits.
+    alarm = alarms[f"Sweeper{metric}Alarm"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("CsvEtl", metric)
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": "sweeper"}]
+    assert alarm["Statistic"] == "Sum" and alarm["Threshold"] == 0

@@ -80,7 +80,7 @@ def test_queues_topic_table_and_log_groups_are_encrypted(
             assert group["Properties"]["KmsKeyId"] == {"Ref": "KeyArn"}
             assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
             counts["log_groups"] += 1
-    assert counts == {"queues": 1, "topics": 1, "tables": 1, "log_groups": 3}
+    assert counts == {"queues": 2, "topics": 1, "tables": 1, "log_groups": 4}
 
 
 # (DeletionPolicy, UpdateReplacePolicy). A data store is kept when an existing stack is

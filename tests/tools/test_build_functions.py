@@ -21,7 +21,7 @@ def test_function_zips_are_byte_identical_across_builds(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
         assert build.main(["--out", str(out), "--skip-layer"]) == 0
-    for name in ("validation", "transformation"):
+    for name in ("validation", "transformation", "sweeper"):
         assert (first / f"{name}.zip").read_bytes() == (second / f"{name}.zip").read_bytes()
 
 
@@ -30,7 +30,7 @@ def test_manifest_records_path_hash_and_sizes(tmp_path: Path) -> None:
 
     manifest = json.loads((tmp_path / "manifest.json").read_text())
 
-    assert set(manifest) == {"validation", "transformation"}
+    assert set(manifest) == {"validation", "transformation", "sweeper"}
     for name, entry in manifest.items():
         archive = tmp_path / f"{name}.zip"
         assert entry == {

@@ -177,3 +177,28 @@ def test_a_waived_category_is_left_to_the_test() -> None:
     state.raw_versions = {KEY}
     waived = Upload(KEY, "v2", "00B0", NEWER, waived=frozenset({"raw"}))
     assert invariants.check([waived], state)[0].category == "ok"
+
+
+def _restarted_state(second_arn: str) -> State:
+    """OLD's attempt 0 FAILED (S3 kept failing, notified), a sweep's attempt 1 succeeded."""
+    failed = _item(OLD, "FAILED", error_message="S3 down", output_key="failed/x.csv")
+    failed["process_start_time"] = "2026-01-01T00:00:00Z"
+    retried = _succeeded(OLD) | {"process_start_time": "2026-01-01T01:00:00Z"}
+    retried["execution_arn"] = second_arn
+    return State(
+        objects={"processed/x.csv": _object(OLD, invariants.expected(OLD.body).output)},
+        raw_versions=set(),
+        items={KEY: [retried, failed]},
+        notifications=[{"message": {"file": KEY, "version_id": "v1"}}],
+        calls=_calls(("PutObject", "processed/x.csv", "v1"), ("DeleteObject", KEY, "v1")),
+    )
+
+
+def test_a_later_attempt_decides_and_each_failed_attempt_has_its_notification() -> None:
+    (verdict,) = invariants.check([OLD], _restarted_state("arn:attempt-1"))
+    assert verdict.category == "ok", verdict.detail
+
+
+def test_two_items_of_one_execution_are_caught() -> None:
+    (verdict,) = invariants.check([OLD], _restarted_state("arn:v1"))  # attempt 0's ARN
+    assert verdict.category == "outcome" and "2 items for 1 runs" in verdict.detail

@@ -1,7 +1,11 @@
-"""Injected Lambda failures: a test makes chosen invocations fail as unhandled exceptions.
+"""Injected Lambda failures: a test makes chosen invocations fail as unhandled exceptions,
+or chosen S3 event notifications get lost.
 
 A test hook only: the pipeline code never sees it. The Lambda bridge asks ``Faults.take``
-before it runs a function, and returns the fault's error instead when one matches.
+before it runs a function, and returns the fault's error instead when one matches; the S3
+notification bridge asks ``Faults.lost`` before it delivers an event, and drops it when one
+matches (S3 delivers "at least once", yet an event that never starts an execution is what
+the sweeper heals: docs/pipeline.md §9).
 """
 
 from __future__ import annotations
@@ -35,7 +39,24 @@ class Faults:
 
     def __init__(self) -> None:
         self._faults: list[Fault] = []
+        self._lost: list[Fault] = []
         self._lock = threading.Lock()
+
+    def lose_events(self, key_contains: str, times: int = 1) -> Fault:
+        """Drop the next ``times`` S3 notifications whose JSON contains ``key_contains``."""
+        fault = Fault("", times, key_contains, error_type="LostEvent")
+        with self._lock:
+            self._lost.append(fault)
+        return fault
+
+    def lost(self, event_json: str) -> bool:
+        """Whether this S3 notification is to be dropped (counted as used)."""
+        with self._lock:
+            for fault in self._lost:
+                if fault.matches("", "", event_json):
+                    fault.used += 1
+                    return True
+        return False
 
     def inject(
         self, function: str, times: int, key_contains: str = "", error_type: str = "InjectedFault"

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from contract.keys import FileKeys
-from contract.metadata import TERMINAL, Attr, Status
+from contract.metadata import SORT_KEY, TERMINAL, Attr, Status
 from contract.ordering import VERSION_METADATA, rank
 from tools.emulator.api_faults import LoggedCall
 from tools.invariants.model import Expected, State, Upload, Verdict, expected
@@ -55,19 +55,26 @@ def _check_one(upload: Upload, siblings: list[Upload], state: State, verdict: Ve
     """Every promise for one upload; each broken one is added to ``verdict.problems``."""
     want = expected(upload.body)
     keys = FileKeys.of(upload.key)
-    items = [
-        i for i in state.items.get(upload.key, []) if i.get(Attr.VERSION_ID) == upload.version_id
-    ]
-    status = str(items[0].get(Attr.STATUS)) if len(items) == 1 else ""
-    verdict.status = status or f"{len(items)} items"
+    # One item per attempt (execution) of this version, oldest first: the latest holds the
+    # upload's outcome; an earlier one (a sweep restarted a stranded version) its own end.
+    items = sorted(
+        (i for i in state.items.get(upload.key, []) if i.get(Attr.VERSION_ID) == upload.version_id),
+        key=lambda i: str(i.get(SORT_KEY, "")),
+    )
+    latest = items[-1] if items else {}
+    status = str(latest.get(Attr.STATUS, ""))
+    verdict.status = status if len(items) == 1 else f"{len(items)} items, latest {status}"
     newest = _newest(siblings, upload.valid)
     allowed = {Status.SUCCEEDED if upload.valid else Status.FAILED}
     if newest is not upload:
         allowed.add(Status.SUPERSEDED)
 
     def outcome() -> None:
-        _require(len(items) == 1, "outcome", f"{len(items)} metadata items for this version")
-        _require(status in TERMINAL, "outcome", f"status {status} is not terminal")
+        runs = {str(i.get(Attr.EXECUTION_ARN, "")) for i in items}
+        _require(bool(items), "outcome", "0 metadata items for this version")
+        _require(len(runs) == len(items), "outcome", f"{len(items)} items for {len(runs)} runs")
+        ended = all(str(i.get(Attr.STATUS)) in TERMINAL for i in items)
+        _require(ended, "outcome", f"status {status} (or an earlier attempt's) is not terminal")
         _require(status in allowed, "outcome", f"status {status}, expected {sorted(allowed)}")
 
     steps = [
@@ -76,10 +83,10 @@ def _check_one(upload: Upload, siblings: list[Upload], state: State, verdict: Ve
             upload.key not in state.raw_versions, "raw", "a version is left under raw/"
         ),
         lambda: _check_place(upload, want, keys, state) if newest is upload else None,
-        lambda: _check_item(upload, want, items[0], keys) if len(items) == 1 else None,
-        lambda: check_proof(upload, want, items[0], state, _require) if len(items) == 1 else None,
+        lambda: _check_item(upload, want, latest, keys) if items else None,
+        lambda: check_proof(upload, want, latest, state, _require) if items else None,
         lambda: _check_staging(upload, status, keys, state),
-        lambda: _check_notifications(upload, status, state),
+        lambda: _check_notifications(upload, items, state),
         lambda: _check_order(upload, status, keys, state),
     ]
     for step in steps:
@@ -155,7 +162,7 @@ def _check_staging(upload: Upload, status: str, keys: FileKeys, state: State) ->
     _require(staged not in state.staged_left, "staging", f"{staged} is left behind")
 
 
-def _check_notifications(upload: Upload, status: str, state: State) -> None:
+def _check_notifications(upload: Upload, items: list[dict[str, Any]], state: State) -> None:
     mine = [
         n
         for n in state.notifications
@@ -163,7 +170,7 @@ def _check_notifications(upload: Upload, status: str, state: State) -> None:
         and n["message"].get("file") == upload.key
         and n["message"].get("version_id") == upload.version_id
     ]
-    wanted = 1 if status == Status.FAILED else 0
+    wanted = sum(1 for i in items if i.get(Attr.STATUS) == Status.FAILED)  # one per failed run
     _require(len(mine) == wanted, "notification", f"{len(mine)} notifications, expected {wanted}")
 
 

@@ -61,3 +61,14 @@ def test_any_object_gets_a_valid_distinct_execution_name(
 
     assert NAME.fullmatch(name), name
     assert name != execution_name(bucket, "raw/" + path + "x", version, etag)
+
+
+def test_attempt_0_is_the_triggers_name_and_later_attempts_are_distinct_and_stable() -> None:
+    trigger = execution_name("b", "raw/x.csv", "v1", "e1")
+    assert execution_name("b", "raw/x.csv", "v1", "e1", attempt=0) == trigger
+    later = [execution_name("b", "raw/x.csv", "v1", "e1", attempt=n) for n in range(1, 6)]
+    assert len({trigger, *later}) == 6
+    assert later == [execution_name("b", "raw/x.csv", "v1", "e1", attempt=n) for n in range(1, 6)]
+    assert all(NAME.fullmatch(name) for name in later)
+    with pytest.raises(ValueError):
+        execution_name("b", "raw/x.csv", "v1", "e1", attempt=-1)

@@ -25,3 +25,12 @@ def test_faults_are_taken_in_the_order_they_were_injected() -> None:
     taken = [faults.take("fn", "h", "{}") for _ in range(3)]
 
     assert taken == [first, second, None]
+
+
+def test_a_lost_event_matches_its_key_then_runs_out() -> None:
+    faults = Faults()
+    faults.lose_events('"key": "raw%2Fa.csv"', times=1)
+    assert not faults.lost('{"key": "raw%2Fb.csv"}')
+    assert faults.lost('{"key": "raw%2Fa.csv"}')
+    assert not faults.lost('{"key": "raw%2Fa.csv"}')  # only the next one is lost
+    assert faults.take("validation", "h", '{"key": "raw%2Fa.csv"}') is None  # not a Lambda fault

@@ -1,0 +1,1 @@
+"""The sweeper function: starts executions for uploads left under raw/ (docs/pipeline.md §9)."""
