@@ -61,6 +61,17 @@ def _object(upload: Upload, body: bytes) -> dict[str, Any]:
     }
 
 
+def _processed(upload: Upload) -> dict[str, Any]:
+    """processed/x.csv as the transformation writes it: the output, its proof in metadata."""
+    figures = _succeeded(upload)
+    placed = _object(upload, invariants.expected(upload.body).output)
+    placed["metadata"] |= {
+        "output-sha256": figures["output_sha256"],
+        "amount-total": figures["amount_total"],
+    }
+    return placed
+
+
 def _calls(*entries: tuple[str, str, str]) -> list[LoggedCall]:
     """(operation, key, version) in order: writes carry the version as metadata header."""
     calls = []
@@ -77,15 +88,8 @@ OLD, NEW = Upload(KEY, "v1", "00A0", VALID), Upload(KEY, "v2", "00B0", NEWER)
 
 
 def _overwrite_state(processed_by: Upload, old_status: str = "SUPERSEDED") -> State:
-    output = invariants.expected(processed_by.body).output
-    placed = _object(processed_by, output)
-    figures = _succeeded(processed_by)
-    placed["metadata"] |= {
-        "output-sha256": figures["output_sha256"],
-        "amount-total": figures["amount_total"],
-    }
     return State(
-        objects={"processed/x.csv": placed},
+        objects={"processed/x.csv": _processed(processed_by)},
         raw_versions=set(),
         items={KEY: [_item(OLD, old_status), _succeeded(NEW)]},
         notifications=[],
@@ -186,7 +190,7 @@ def _restarted_state(second_arn: str) -> State:
     retried = _succeeded(OLD) | {"process_start_time": "2026-01-01T01:00:00Z"}
     retried["execution_arn"] = second_arn
     return State(
-        objects={"processed/x.csv": _object(OLD, invariants.expected(OLD.body).output)},
+        objects={"processed/x.csv": _processed(OLD)},
         raw_versions=set(),
         items={KEY: [retried, failed]},
         notifications=[{"message": {"file": KEY, "version_id": "v1"}}],
