@@ -172,6 +172,7 @@ def run(seed: int, files: int, rate: float, timeout: float) -> int:
             [u.key for u in checked],
             calls.snapshot(),
         )
+        state.lost_publishes = faults.fired.count(("sns", "Publish", "lost response"))
         verdicts = invariants.check(checked, state)
         status = report(verdicts, time.monotonic() - started, len(faults.fired))
         for v in verdicts:

@@ -193,6 +193,7 @@ class Pipeline:
             [u.key for u in uploads],
             self.call_log.snapshot(),
         )
+        state.lost_publishes = self.api_faults.fired.count(("sns", "Publish", "lost response"))
         return invariants.check(uploads, state)
 
 

@@ -131,12 +131,22 @@ def test_an_etag_recorded_as_version_id_is_caught() -> None:
 
 
 @pytest.mark.parametrize(
-    ("messages", "category"), [(0, "notification"), (1, "ok"), (2, "notification")]
+    ("messages", "lost", "run", "category"),
+    [
+        (0, 0, "arn:v3", "notification"),
+        (1, 0, "arn:v3", "ok"),
+        (2, 0, "arn:v3", "notification"),
+        (2, 1, "arn:v3", "ok"),  # a Publish whose response was lost, retried: at least once
+        (3, 1, "arn:v3", "notification"),
+        (1, 0, "arn:other-run", "notification"),  # a message, but about another run
+    ],
 )
-def test_a_failed_upload_has_exactly_one_notification(messages: int, category: str) -> None:
+def test_a_failed_upload_has_exactly_one_notification(
+    messages: int, lost: int, run: str, category: str
+) -> None:
     bad = Upload(KEY, "v3", "00C0", INVALID)
     report = json.dumps({"file": KEY, "version_id": "v3", "error": "bad date"}).encode()
-    notice = {"message": {"file": KEY, "version_id": "v3"}}
+    notice = {"message": {"file": KEY, "version_id": "v3", "execution_arn": run}}
     state = State(
         objects={
             "failed/x.csv": _object(bad, INVALID),
@@ -161,6 +171,7 @@ def test_a_failed_upload_has_exactly_one_notification(messages: int, category: s
         },
         notifications=[notice] * messages,
         calls=_calls(("CopyObject", "failed/x.csv", "v3"), ("DeleteObject", KEY, "v3")),
+        lost_publishes=lost,
     )
     assert invariants.check([bad], state)[0].category == category
 
@@ -171,7 +182,7 @@ def test_a_failed_upload_without_its_report_is_caught() -> None:
         objects={"failed/x.csv": _object(bad, INVALID)},
         raw_versions=set(),
         items={KEY: [_item(bad, "FAILED", error_message="e", output_key="failed/x.csv")]},
-        notifications=[{"message": {"file": KEY, "version_id": "v3"}}],
+        notifications=[{"message": {"file": KEY, "version_id": "v3", "execution_arn": "arn:v3"}}],
     )
     assert invariants.check([bad], state)[0].category == "report"
 
@@ -193,7 +204,7 @@ def _restarted_state(second_arn: str) -> State:
         objects={"processed/x.csv": _processed(OLD)},
         raw_versions=set(),
         items={KEY: [retried, failed]},
-        notifications=[{"message": {"file": KEY, "version_id": "v1"}}],
+        notifications=[{"message": {"file": KEY, "version_id": "v1", "execution_arn": "arn:v1"}}],
         calls=_calls(("PutObject", "processed/x.csv", "v1"), ("DeleteObject", KEY, "v1")),
     )
 

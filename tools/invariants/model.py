@@ -84,6 +84,9 @@ class State:
     calls: list[LoggedCall] | None = None
     checked: dict[str, str] = field(default_factory=dict)
     staged_left: set[str] = field(default_factory=set)  # staging/ keys with any version left
+    # Publish calls that reached SNS but whose response the fault harness lost: the workflow
+    # retries them, so each may deliver one more copy (at least once, pipeline.md §3).
+    lost_publishes: int = 0
 
 
 def read_state(

@@ -123,7 +123,7 @@ def test_an_invalid_file_proves_its_failed_copy() -> None:
                 }
             ]
         },
-        notifications=[{"message": {"file": KEY, "version_id": "v2"}}],
+        notifications=[{"message": {"file": KEY, "version_id": "v2", "execution_arn": "arn"}}],
     )
     assert invariants.check([BAD], state)[0].category == "ok"
     state.items[KEY][0]["amount_total"] = "1.50"  # the rejected row's amount counted
