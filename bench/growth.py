@@ -12,8 +12,8 @@ from bench.measure import BenchFile, timed_run
 from bench.schedule import Samples
 
 MIB = 1024 * 1024
-# The core's duplicate-id state: u32 row index + 128-bit id hash + u8 partition per row.
-ID_SET_BYTES_PER_ROW = 21
+# The core's duplicate-id state: u32 row index + 128-bit id hash (two u64 halves) per row.
+ID_SET_BYTES_PER_ROW = 20
 BIG_IMPLS = ("ours", "bare-polars")
 
 
