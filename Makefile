@@ -30,6 +30,8 @@ JSON ?=
 # `make fuzz`: how many generated files, from which seed.
 FILES ?= 3000
 SEED ?= 1
+# `make unit`: pytest-xdist workers (auto: one per core; 0: no workers).
+UNIT_JOBS ?= auto
 
 $(VENV)/.installed: requirements/dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,7 +75,7 @@ test: lint unit e2e ## Everything CI runs: lint, then the unit suite, then the e
 .PHONY: unit
 # The unit suite includes the benchmark's agreement test (baselines vs the core): bench extras.
 unit: $(VENV)/.bench-installed ## Unit, template and emulator-bridge tests (ARGS="-k name" to narrow)
-	$(PY) -m pytest --ignore=tests/e2e $(ARGS)
+	$(PY) -m pytest --ignore=tests/e2e -n $(UNIT_JOBS) $(ARGS)
 
 .PHONY: e2e
 # Its own process: the emulator patches moto process-wide, which no unit test may see.
