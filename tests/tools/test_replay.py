@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import boto3
 import pytest
+from moto import mock_aws
 
+from contract.keys import FileKeys
+from contract.ordering import VERSION_METADATA
+from contract.payloads import ExecutionInput
+from functions.common import attempts
 from tools import replay
 
 
@@ -89,3 +95,71 @@ def test_nothing_matching_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_command_line_refuses_without_a_selection() -> None:
     with pytest.raises(SystemExit):
         replay.main(["--stack-name", "s", "--region", "r"])
+
+
+BUCKET = "replay-bucket"
+STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:sm"
+BYTES = b"transaction_id,customer_id,amount,timestamp\nt1,c1,1.00,2024-01-01\n"
+
+
+def _bucket_with_failed_copy(key: str, failed_version: str) -> Any:
+    """A versioned bucket whose failed/ place of ``key`` holds the bytes of ``failed_version``."""
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    place = FileKeys.of(key).failed
+    s3.put_object(Bucket=BUCKET, Key=place, Body=BYTES, Metadata={VERSION_METADATA: failed_version})
+    return s3
+
+
+def _raw_versions(s3: Any, key: str) -> list[str]:
+    listed = s3.list_object_versions(Bucket=BUCKET, Prefix=key)
+    return [v["VersionId"] for v in listed.get("Versions", []) if v["Key"] == key]
+
+
+def test_a_replay_is_a_new_upload_of_the_failed_bytes_with_its_own_execution() -> None:
+    with mock_aws():
+        s3 = _bucket_with_failed_copy("raw/x.csv", "v-failed")
+
+        done = replay.replay_one(
+            BUCKET, STATE_MACHINE, _item("raw/x.csv", "t", "FAILED", "v-failed")
+        )
+
+        (version,) = _raw_versions(s3, "raw/x.csv")
+        restored = s3.get_object(Bucket=BUCKET, Key="raw/x.csv", VersionId=version)
+        assert restored["Body"].read() == BYTES
+        assert restored["Metadata"] == {replay.REPLAY_OF_METADATA: "v-failed"}
+        assert (done["version_id"], done["replay_of"]) == (version, "v-failed")
+        upload = ExecutionInput.of(BUCKET, "raw/x.csv", version, restored["ETag"].strip('"'), "")
+        assert done["execution_arn"] == attempts.execution_arn(
+            STATE_MACHINE, attempts.name_of(upload, 0)
+        )
+
+
+def test_a_version_left_under_raw_is_refused_even_behind_a_delete_marker() -> None:
+    # A delete marker hides the version from If-None-Match, not from the sweeper (it lists
+    # versions): that version is still to be processed, so no replay may overtake it.
+    with mock_aws():
+        s3 = _bucket_with_failed_copy("raw/x.csv", "v-failed")
+        s3.put_object(Bucket=BUCKET, Key="raw/x.csv", Body=b"in flight")
+        s3.delete_object(Bucket=BUCKET, Key="raw/x.csv")  # current: a delete marker
+        before = _raw_versions(s3, "raw/x.csv")
+
+        with pytest.raises(ValueError, match=r"raw/x.csv already has a version under raw/"):
+            replay.replay_one(BUCKET, STATE_MACHINE, _item("raw/x.csv", "t", "FAILED", "v-failed"))
+
+        assert _raw_versions(s3, "raw/x.csv") == before  # nothing copied
+
+
+def test_a_failed_copy_of_another_upload_or_none_is_refused() -> None:
+    with mock_aws():
+        s3 = _bucket_with_failed_copy("raw/x.csv", "v-newer")
+
+        with pytest.raises(
+            ValueError, match=r"holds another upload \(v-newer\), not the failed version v-old"
+        ):
+            replay.replay_one(BUCKET, STATE_MACHINE, _item("raw/x.csv", "t", "FAILED", "v-old"))
+        with pytest.raises(ValueError, match=r"failed/y.csv is missing: the failed bytes are gone"):
+            replay.replay_one(BUCKET, STATE_MACHINE, _item("raw/y.csv", "t", "FAILED", "v-old"))
+
+        assert _raw_versions(s3, "raw/") == []
