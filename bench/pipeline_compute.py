@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from functions.common.proof import Figures, produce
+from contract.proof import Figures
+from functions.common.proof import produce
 from functions.core import CoreConfig, Outcome
 
 __all__ = ["CoreConfig", "process_file"]

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from contract.keys import FileKeys
 from contract.ordering import rank
+from contract.proof import NO_AMOUNT
 
 #: Subject of every failure notification: this prefix, then the object key.
 SUBJECT_PREFIX: Final = "CSV ETL failure: "
@@ -173,10 +174,6 @@ class ValidateRequest(TaskRequest):
     """The Validate task: a TaskRequest with ``action`` set (the S3 trigger has none)."""
 
     action: Action = Action.VALIDATE
-
-
-#: The amount total of an attempt that wrote no rows to processed/ (docs/pipeline.md §2).
-NO_AMOUNT: Final = "0.00"
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,7 +71,7 @@ class FunctionResources:
 
 
 class ComputeStack(Stack):
-    """Both functions share the layer, key, tracing and JSON logging; each has its own role/DLQ."""
+    """The functions share the layer, key, tracing and JSON logging; each has its own role."""
 
     file_name = "compute.json"
     description = "CSV ETL pipeline: validation and transformation functions, layer, roles, DLQs"
@@ -94,7 +94,11 @@ class ComputeStack(Stack):
             handler=VALIDATION_HANDLER,
             code_key=self.param(Param.VALIDATION_CODE_KEY),
             service=VALIDATION_SERVICE,
-            environment={Env.STATE_MACHINE_ARN: state_machine},
+            environment={  # the core's rules: the one function that runs the core
+                Env.STATE_MACHINE_ARN: state_machine,
+                Env.MAX_INVALID_ROW_RATIO: self.param(Param.MAX_INVALID_ROW_RATIO),
+                Env.SOURCE_TIMEZONE: self.param(Param.SOURCE_TIMEZONE),
+            },
             grants=[
                 *policies.list_bucket(bucket),
                 *policies.read_versions(bucket, RAW_PREFIX),
@@ -220,8 +224,6 @@ class ComputeStack(Stack):
                 Environment=lambda_.Environment(
                     Variables={
                         **environment,
-                        Env.MAX_INVALID_ROW_RATIO: self.param(Param.MAX_INVALID_ROW_RATIO),
-                        Env.SOURCE_TIMEZONE: self.param(Param.SOURCE_TIMEZONE),
                         Env.POWERTOOLS_SERVICE_NAME: service,
                         Env.POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
                         Env.POWERTOOLS_LOG_LEVEL: self.param(Param.LOG_LEVEL),
@@ -244,8 +246,7 @@ class ComputeStack(Stack):
                 KmsDataKeyReusePeriodSeconds=300,
                 MessageRetentionPeriod=DLQ_RETENTION_SECONDS,
                 Tags=tags(),
-                # A redeploy must not lose undelivered events, and a delete drops them; a
-                # failed first create rolls it back (it cannot hold anything yet).
+                # Undelivered events outlive a redeploy or delete; a failed create held none.
                 DeletionPolicy="RetainExceptOnCreate",
                 UpdateReplacePolicy="Retain",
             )
@@ -287,8 +288,7 @@ class ComputeStack(Stack):
                 MaximumEventAgeInSeconds=ASYNC_MAX_EVENT_AGE_SECONDS,
             )
         )
-        if resources.queue is not None:
-            queue = resources.queue
+        if (queue := resources.queue) is not None:
             self.output(Output.VALIDATION_DLQ_NAME, GetAtt(queue, "QueueName"), "Validation DLQ")
             self.output(Output.VALIDATION_DLQ_URL, queue.ref(), "Validation DLQ URL")
 

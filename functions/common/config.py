@@ -51,18 +51,6 @@ class ValidationSettings:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class TransformationSettings:
-    """What the transformation function needs: only the core rules."""
-
-    core: CoreConfig
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> TransformationSettings:
-        """Read and check the environment; raise ConfigurationError naming the bad variable."""
-        return cls(core=_core(env))
-
-
 def _positive(env: Mapping[str, str], name: str) -> int:
     value = env.get(name, "").strip()
     if not value.isdigit() or int(value) < 1:

@@ -5,26 +5,25 @@ output bytes: sha256 of the downloaded version, then sha256 and the exact sum of
 ``amount`` column of the output file it stages (the bytes processed/ receives unchanged, by
 a server-side copy). Each is one streaming pass in bounded memory: the digests read 1 MiB at
 a time, the sum is a polars streaming scan of one column, as Decimal (exact, never a float).
-They travel as S3 user metadata on the staged and processed/ objects and as payload fields.
+They travel as S3 user metadata on the staged and processed/ objects and as payload fields
+(``contract.proof.Figures``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
+from contract.proof import NO_AMOUNT, Figures
 from functions.core import CoreConfig, Outcome, process_file
 
 _CHUNK = 1024 * 1024
 #: Every amount has two fraction digits (data-contract.md §4); so does their sum.
 _SCALE = 2
-#: What an attempt that wrote no rows to processed/ reports as its amount total.
-NO_AMOUNT = "0.00"
 _COUNTS = ("rows_total", "rows_valid", "rows_rejected")
 
 
@@ -46,40 +45,6 @@ def amount_total(output: Path) -> str:
         .item()
     )
     return format(Decimal(total or 0), f".{_SCALE}f")
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """The row counts and the proof of one attempt, as payload fields or S3 user metadata."""
-
-    rows_total: int
-    rows_valid: int
-    rows_rejected: int
-    amount_total: str
-    source_sha256: str
-    output_sha256: str
-
-    def fields(self) -> dict[str, int | str]:
-        """The figures under their payload/item names (``rows_total``, ``amount_total``...)."""
-        return asdict(self)
-
-    def metadata(self) -> dict[str, str]:
-        """The figures as S3 user metadata (``rows-total``, ``amount-total``...)."""
-        return {name.replace("_", "-"): str(value) for name, value in asdict(self).items()}
-
-    @classmethod
-    def from_metadata(cls, metadata: Mapping[str, str]) -> Figures:
-        """The figures an object's user metadata records; ValueError when one is missing."""
-        missing = [n for n in cls.__dataclass_fields__ if n.replace("_", "-") not in metadata]
-        if missing:
-            raise ValueError(f"object metadata lacks {missing}")
-        values = {n: metadata[n.replace("_", "-")] for n in cls.__dataclass_fields__}
-        return cls(
-            **{n: int(values[n]) for n in _COUNTS},
-            amount_total=values["amount_total"],
-            source_sha256=values["source_sha256"],
-            output_sha256=values["output_sha256"],
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,8 @@ from typing import Any
 
 from contract.keys import FileKeys
 from contract.ordering import RANK_METADATA, VERSION_METADATA
+from contract.proof import Figures
 from functions.common import conditional
-from functions.common.proof import Figures
 from functions.common.s3 import delete, head
 
 CONTENT_TYPE = "text/csv"

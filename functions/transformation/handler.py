@@ -9,7 +9,6 @@ processed/ written from the same version) returns the recorded figures without r
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -18,11 +17,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contract.environment import METRICS_NAMESPACE
 from contract.payloads import TaskRequest, TransformResult
+from contract.proof import Figures
 from functions.common import conditional, s3, staging, tracing
 from functions.common.clients import client
-from functions.common.config import TransformationSettings
 from functions.common.events import SourceMissingError
-from functions.common.proof import Figures
 
 logger = Logger()
 tracer = tracing.tracer()
@@ -34,19 +32,17 @@ metrics = Metrics(namespace=METRICS_NAMESPACE)
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Promote one validated object version; raise on anything unexpected (the workflow retries)."""
-    settings = TransformationSettings.from_env(os.environ)
     if not isinstance(event, dict):
         raise ValueError(f"unsupported event: expected a JSON object, got {type(event).__name__}")
-    return transform(TaskRequest.from_event(event), settings).to_dict()
+    return transform(TaskRequest.from_event(event)).to_dict()
 
 
-def transform(req: TaskRequest, settings: TransformationSettings) -> TransformResult:
+def transform(req: TaskRequest) -> TransformResult:
     """staging/ output -> processed/ (server-side, newest wins), then raw/ and staging/ deleted.
 
-    No parsing: the validation function ran the core once and staged the output with its
-    figures (pipeline.md §1). ``settings`` is checked for a broken environment only.
+    No parsing, no core rules (and no polars import): the validation function ran the core
+    once and staged the output with its figures (pipeline.md §1.1).
     """
-    del settings
     logger.set_correlation_id(req.execution_arn or req.key)
     logger.append_keys(file=req.key, bucket=req.bucket, version_id=req.version_id)
     tracer.put_annotation("file", req.key)

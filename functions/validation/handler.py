@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 
 from contract.environment import METRICS_NAMESPACE
 from contract.payloads import Action, ExecutionInput, Stage, TaskRequest, ValidateResult, action_of
+from contract.proof import Figures
 from functions.common import conditional, proof, s3, staging, tracing
 from functions.common.clients import client
 from functions.common.config import ValidationSettings
@@ -176,7 +177,7 @@ def _upload(req: TaskRequest) -> conditional.Upload:
 
 
 def _fail_file(
-    s3_client: Any, req: TaskRequest, outcome: Outcome, size: int, figures: proof.Figures
+    s3_client: Any, req: TaskRequest, outcome: Outcome, size: int, figures: Figures
 ) -> ValidateResult:
     """Original to failed/, report beside it, and only then delete it from raw/.
 

@@ -14,13 +14,13 @@ from typing import Any
 
 from contract.metadata import Attr, Status
 from contract.payloads import (
-    NO_AMOUNT,
     Notification,
     Stage,
     ValidateResult,
     field_names,
     field_path,
 )
+from contract.proof import NO_AMOUNT
 from stacks.workflow import conditional, records
 from stacks.workflow.asl import (
     EXECUTION_ID,

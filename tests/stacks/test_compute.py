@@ -17,7 +17,7 @@ FUNCTIONS = {
     "ValidationFunction": (
         "functions.validation.handler.lambda_handler",
         "validation",
-        {"STATE_MACHINE_ARN"},
+        {"STATE_MACHINE_ARN", "MAX_INVALID_ROW_RATIO", "SOURCE_TIMEZONE"},
     ),
     "TransformationFunction": (
         "functions.transformation.handler.lambda_handler",
@@ -26,8 +26,6 @@ FUNCTIONS = {
     ),
 }
 COMMON_ENV = {
-    "MAX_INVALID_ROW_RATIO",
-    "SOURCE_TIMEZONE",
     "POWERTOOLS_SERVICE_NAME",
     "POWERTOOLS_METRICS_NAMESPACE",
     "POWERTOOLS_LOG_LEVEL",
@@ -70,6 +68,11 @@ def test_function_configuration(compute: dict[str, Any], logical_id: str) -> Non
     assert set(env) == COMMON_ENV | own_env
     assert env["POWERTOOLS_SERVICE_NAME"] == service
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "CsvEtl"
+
+
+def test_only_validation_gets_the_core_rules(compute: dict[str, Any]) -> None:
+    # The transformation function promotes the staged output (pipeline.md §1.1): no rules.
+    env = compute["Resources"]["ValidationFunction"]["Properties"]["Environment"]["Variables"]
     assert env["MAX_INVALID_ROW_RATIO"] == {"Ref": "MaxInvalidRowRatio"}
     assert env["SOURCE_TIMEZONE"] == {"Ref": "SourceTimezone"}
 

@@ -22,9 +22,9 @@ from typing import Any
 from contract.keys import FileKeys
 from contract.metadata import Attr, Status
 from contract.ordering import VERSION_METADATA
+from contract.proof import NO_AMOUNT
 from tools.invariants.model import Expected, State, Upload
 
-NO_AMOUNT = "0.00"
 PROOF = (Attr.AMOUNT_TOTAL, Attr.SOURCE_SHA256, Attr.OUTPUT_SHA256)
 
 Require = Callable[[bool, str, str], None]

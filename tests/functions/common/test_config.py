@@ -8,7 +8,6 @@ import pytest
 
 from functions.common.config import (
     ConfigurationError,
-    TransformationSettings,
     ValidationSettings,
 )
 from functions.core import CoreConfig
@@ -27,10 +26,6 @@ def test_validation_settings_hold_the_workflow_and_core_rules() -> None:
     assert settings == ValidationSettings(
         STATE_MACHINE_ARN, CoreConfig(Decimal("0.01"), "Europe/Berlin")
     )
-
-
-def test_transformation_settings_need_only_the_core_rules() -> None:
-    assert TransformationSettings.from_env({}) == TransformationSettings(CoreConfig())
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pytest
-
+from contract.proof import Figures
 from functions.common import proof
 from functions.core import CoreConfig
 
@@ -31,7 +30,7 @@ def test_an_accepted_file_is_proven_by_its_output(tmp_path: Path) -> None:
 
     output = (tmp_path / "out.csv").read_bytes()
     assert produced.outcome.ok
-    assert produced.figures == proof.Figures(
+    assert produced.figures == Figures(
         rows_total=4,
         rows_valid=4,
         rows_rejected=0,
@@ -62,13 +61,3 @@ def test_sha256_reads_in_chunks(tmp_path: Path) -> None:
     data = b"x" * (3 * 1024 * 1024 + 7)
     path.write_bytes(data)
     assert proof.sha256_file(path) == hashlib.sha256(data).hexdigest()
-
-
-def test_figures_round_trip_through_s3_metadata() -> None:
-    figures = proof.Figures(1, 1, 0, "1.50", "a" * 64, "b" * 64)
-    metadata = figures.metadata()
-    assert metadata["amount-total"] == "1.50" and metadata["rows-total"] == "1"
-    assert proof.Figures.from_metadata({**metadata, "rank": "x"}) == figures
-    del metadata["output-sha256"]
-    with pytest.raises(ValueError, match="output_sha256"):
-        proof.Figures.from_metadata(metadata)

@@ -10,8 +10,8 @@ from moto import mock_aws
 
 from contract.keys import MAX_KEY_BYTES, FileKeys
 from contract.ordering import rank
+from contract.proof import Figures
 from functions.common import conditional, staging
-from functions.common.proof import Figures
 
 BUCKET = "staging-test"
 KEYS = FileKeys.of("raw/x.csv")

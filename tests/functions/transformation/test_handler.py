@@ -6,6 +6,9 @@ file, pipeline.md §1), then runs the Transform task on it."""
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ from contract.keys import FileKeys
 from contract.ordering import rank
 from contract.payloads import TaskRequest
 from functions.common import conditional
-from functions.common.config import TransformationSettings, ValidationSettings
+from functions.common.config import ValidationSettings
 from functions.common.events import SourceMissingError
 from functions.common.staging import StagedMismatchError
 from functions.core import CoreConfig
@@ -27,6 +30,7 @@ from tests.functions.conftest import VALID_CSV, Aws, FakeLambdaContext
 from tests.functions.conftest import load_event as _load_event
 
 EVENTS = Path(__file__).parent / "events"
+REPO = Path(__file__).resolve().parents[3]
 KEY = "raw/2026/transactions.csv"
 OUTPUT = "processed/2026/transactions.csv"
 # VALID_CSV transformed (data-contract.md §4).
@@ -298,22 +302,18 @@ def test_unsupported_event_raises(aws: Aws, context: FakeLambdaContext) -> None:
         lambda_handler({"bucket": aws.bucket}, context)
 
 
-def test_settings_are_read_once_per_invocation(
-    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    reads = []
-
-    class CountedSettings:
-        @staticmethod
-        def from_env(env: Any) -> TransformationSettings:
-            reads.append(env)
-            return TransformationSettings.from_env(env)
-
-    monkeypatch.setattr(handler, "TransformationSettings", CountedSettings)
-
-    lambda_handler(staged_event(aws), context)
-
-    assert len(reads) == 1
+def test_the_handler_loads_neither_the_core_nor_polars() -> None:
+    """It only promotes the staged output: a cold start pays for neither (pipeline.md §1.1)."""
+    code = (
+        "import sys, functions.transformation.handler; "
+        "print(sorted(m for m in ('polars', 'functions.core') if m in sys.modules))"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "us-east-1",
+           "POWERTOOLS_TRACE_DISABLED": "true"}  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
 
 
 def test_the_original_is_deleted_only_after_the_output_is_written_and_staging_last(
