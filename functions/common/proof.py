@@ -3,9 +3,9 @@
 Computed by the validation function, the one place that sees both the source bytes and the
 output bytes: sha256 of the downloaded version, then sha256 and the exact sum of the
 ``amount`` column of the output file it stages (the bytes processed/ receives unchanged, by
-a server-side copy). Each is one streaming pass in bounded memory: the digests read 1 MiB at
-a time, the sum is a polars streaming scan of one column, as Decimal (exact, never a float).
-They travel as S3 user metadata on the staged and processed/ objects and as payload fields
+a server-side copy). The digests read 1 MiB at a time; the sum is the core's own
+(``Outcome.amount_total``, a Decimal total of what it wrote, never a float), so the output
+is not read a second time for it. They travel as S3 user metadata on the staged and processed/ objects and as payload fields
 (``contract.proof.Figures``).
 """
 
@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-
-import polars as pl
 
 from contract.proof import NO_AMOUNT, Figures
 from functions.core import CoreConfig, Outcome, process_file
 
 _CHUNK = 1024 * 1024
-#: Every amount has two fraction digits (data-contract.md §4); so does their sum.
-_SCALE = 2
 _COUNTS = ("rows_total", "rows_valid", "rows_rejected")
 
 
@@ -34,17 +29,6 @@ def sha256_file(path: Path) -> str:
         while chunk := fh.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def amount_total(output: Path) -> str:
-    """The exact sum of the ``amount`` column of a transformed file, e.g. ``"1234.50"``."""
-    total = (
-        pl.scan_csv(output, infer_schema=False)
-        .select(pl.col("amount").cast(pl.Decimal(38, _SCALE)).sum())
-        .collect(engine="streaming")
-        .item()
-    )
-    return format(Decimal(total or 0), f".{_SCALE}f")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +61,7 @@ def produce(source: Path, output: Path, *, config: CoreConfig, rejected: Path) -
         )
     figures = Figures(
         **counts,
-        amount_total=amount_total(output),
+        amount_total=outcome.amount_total or NO_AMOUNT,
         source_sha256=source_sha256,
         output_sha256=sha256_file(output),
     )

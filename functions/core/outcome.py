@@ -27,6 +27,9 @@ class Outcome:
     rows_rejected: int
     structural_error: str | None = None
     row_errors: tuple[RowError, ...] = ()
+    #: The exact sum of the amounts written to the output (`"1234.50"`); None when no output
+    #: was written (validate_file, or a rejected file).
+    amount_total: str | None = None
 
     def error_summary(self) -> str:
         """Short human message (< 1 KB) for notifications and Step Functions."""

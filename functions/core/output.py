@@ -9,6 +9,7 @@ file is accepted, so a rejected file never leaves a partial output behind.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 
@@ -20,6 +21,8 @@ from functions.core.scan import raw_columns, required_columns
 from functions.core.syntax import Field
 
 _NEEDS_QUOTES = (",", '"', "\r", "\n")
+# Every written amount has two fraction digits (§4); 38 digits hold any sum of them exactly.
+_SUM_TYPE = pl.Decimal(38, 2)
 
 
 def csv_field(field: Field) -> str:
@@ -55,11 +58,17 @@ def row_columns(header: Header) -> list[pl.Expr]:
 
 
 class Output:
-    """The output being written to `scratch`; `commit` moves it to `target`."""
+    """The output being written to `scratch`; `commit` moves it to `target`.
+
+    It also sums the amounts it writes (`amount_total`), exactly: the proof of processing
+    (docs/pipeline.md §2) needs that sum, and it costs a column of each batch here instead of
+    a second read of the whole output.
+    """
 
     def __init__(self, scratch: Path, target: Path, header: Header) -> None:
         self._scratch, self._target = scratch, target
         self._columns = row_columns(header)
+        self._total = Decimal(0)
         scratch.write_bytes(csv_line(header_fields(header)))
         self._handle = scratch.open("ab")
 
@@ -68,10 +77,16 @@ class Output:
 
         The output columns are selected first, so only they are copied by the filter.
         """
-        rows = batch.select(self._columns)
+        rows, amounts = batch.select(self._columns), batch[rules.AMOUNT]
         if valid is not None:
-            rows = rows.filter(valid)
+            rows, amounts = rows.filter(valid), amounts.filter(valid)
         rows.write_csv(self._handle, include_header=False)
+        self._total += Decimal(amounts.cast(_SUM_TYPE).sum() or 0)  # a Decimal already
+
+    @property
+    def amount_total(self) -> str:
+        """The exact sum of the amounts written so far, two fraction digits (`"1234.50"`)."""
+        return format(self._total, ".2f")
 
     def commit(self) -> None:
         """The file was accepted: the output (complete, closed) takes its final name."""

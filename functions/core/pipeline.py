@@ -125,8 +125,10 @@ def _run_checked(
     if n_rejected:
         write_to = Path(rejected) if ok and rejected is not None else None
         errors = row_errors(source, layout, config.source_timezone, passed.rejected, write_to)
+    total = None
     if ok and out is not None:
         out.commit()
+        total = out.amount_total
     return Outcome(
         ok=ok,
         rows_total=passed.total,
@@ -134,6 +136,7 @@ def _run_checked(
         rows_rejected=n_rejected,
         structural_error=None,
         row_errors=errors,
+        amount_total=total,
     )
 
 

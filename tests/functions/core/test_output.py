@@ -55,6 +55,28 @@ def test_rows_carry_the_normalized_required_fields_and_the_others_raw(tmp_path: 
     assert not (tmp_path / "scratch.csv").exists()
 
 
+def test_the_amounts_written_are_summed_exactly_and_only_they(tmp_path: Path) -> None:
+    header = read_header(_header(tmp_path))
+    amounts = ["0.10", "0.20", "-1234567890123456.99", "9999999999999999.99"]
+    batch = pl.DataFrame(
+        {
+            **{f"c{i}": ["x"] * 4 for i in range(5)},
+            rules.TID: ["t"] * 4,
+            rules.CID: ["c"] * 4,
+            rules.AMOUNT: amounts,
+            rules.TIMESTAMP: ["2024-01-02T00:00:00Z"] * 4,
+        }
+    )
+
+    with Output(tmp_path / "scratch.csv", tmp_path / "out.csv", header) as out:
+        assert out.amount_total == "0.00"
+        out.write(batch)
+        out.write(batch, pl.Series([True, True, False, False]))  # the rejected are not written
+
+    # 0.30 + 8765432109876543.00, then 0.30 again: no float would keep the cents
+    assert out.amount_total == "8765432109876543.60"
+
+
 @pytest.mark.parametrize(
     ("field", "written"),
     [

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from functions.core import CoreConfig, duplicates, pipeline, process_file, validate_file
+from functions.core import CoreConfig, duplicates, pipeline, process_file, scan, validate_file
 from functions.core.pipeline import CoreError
 
 HEADER = "transaction_id,customer_id,amount,timestamp\n"
@@ -111,3 +113,22 @@ def test_wide_files_are_read_whole(tmp_path: Path, width: int) -> None:
     expected = [f"t{r},c,{r}.50,2024-01-0{r + 1}T00:00:00Z," + ",".join(cells) for r in range(3)]
     header = ",".join(["transaction_id", "customer_id", "amount", "timestamp", *extra])
     assert output.read_text() == header + "\n" + "\n".join(expected) + "\n"
+
+
+def test_the_outcome_sums_the_output_over_every_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan, "BATCH_ROWS", 7)  # several batches, some with rejected rows
+    lines = [f"t{i},c,{i}.{i % 10}5,2024-01-01" if i % 9 else f"t{i},c,x,2024-01-01" for i in range(60)]  # fmt: skip
+    source, output = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("transaction_id,customer_id,amount,timestamp\n" + "\n".join(lines) + "\n")
+    tolerant = CoreConfig.from_env({"MAX_INVALID_ROW_RATIO": "0.5"})
+
+    outcome = process_file(source, output, config=tolerant)
+
+    written = [Decimal(r["amount"]) for r in csv.DictReader(io.StringIO(output.read_text()))]
+    assert (outcome.rows_valid, outcome.rows_rejected) == (53, 7)
+    assert outcome.amount_total == str(sum(written, Decimal("0.00")))
+    assert validate_file(source, config=tolerant).amount_total is None  # nothing written
+    strict = process_file(source, tmp_path / "strict.csv", config=CoreConfig())
+    assert (strict.ok, strict.amount_total) == (False, None)
