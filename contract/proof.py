@@ -15,7 +15,8 @@ from typing import Final
 
 #: The amount total of an attempt that wrote no rows to processed/.
 NO_AMOUNT: Final = "0.00"
-_COUNTS = ("rows_total", "rows_valid", "rows_rejected")
+#: The row counts among the figures (the rest are strings).
+COUNTS: Final = ("rows_total", "rows_valid", "rows_rejected")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class Figures:
             raise ValueError(f"object metadata lacks {missing}")
         values = {n: metadata[n.replace("_", "-")] for n in cls.__dataclass_fields__}
         return cls(
-            **{n: int(values[n]) for n in _COUNTS},
+            **{n: int(values[n]) for n in COUNTS},
             amount_total=values["amount_total"],
             source_sha256=values["source_sha256"],
             output_sha256=values["output_sha256"],

@@ -5,8 +5,8 @@ output bytes: sha256 of the downloaded version, then sha256 and the exact sum of
 ``amount`` column of the output file it stages (the bytes processed/ receives unchanged, by
 a server-side copy). The digests read 1 MiB at a time; the sum is the core's own
 (``Outcome.amount_total``, a Decimal total of what it wrote, never a float), so the output
-is not read a second time for it. They travel as S3 user metadata on the staged and processed/ objects and as payload fields
-(``contract.proof.Figures``).
+is not read a second time for it. They travel as S3 user metadata on the staged and
+processed/ objects and as payload fields (``contract.proof.Figures``).
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from contract.proof import NO_AMOUNT, Figures
+from contract.proof import COUNTS, NO_AMOUNT, Figures
 from functions.core import CoreConfig, Outcome, process_file
 
 _CHUNK = 1024 * 1024
-_COUNTS = ("rows_total", "rows_valid", "rows_rejected")
 
 
 def sha256_file(path: Path) -> str:
@@ -48,7 +47,7 @@ def produce(source: Path, output: Path, *, config: CoreConfig, rejected: Path) -
     """
     source_sha256 = sha256_file(source)
     outcome = process_file(source, output, config=config, rejected=rejected)
-    counts = {n: int(getattr(outcome, n)) for n in _COUNTS}
+    counts = {n: int(getattr(outcome, n)) for n in COUNTS}
     if not outcome.ok:
         return Produced(
             outcome,
@@ -59,9 +58,11 @@ def produce(source: Path, output: Path, *, config: CoreConfig, rejected: Path) -
                 output_sha256=source_sha256,
             ),
         )
+    if outcome.amount_total is None:  # process_file sums every file it accepts and writes
+        raise RuntimeError("the core accepted the file but reported no amount total")
     figures = Figures(
         **counts,
-        amount_total=outcome.amount_total or NO_AMOUNT,
+        amount_total=outcome.amount_total,
         source_sha256=source_sha256,
         output_sha256=sha256_file(output),
     )

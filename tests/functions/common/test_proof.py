@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from contract.proof import Figures
 from functions.common import proof
-from functions.core import CoreConfig
+from functions.core import CoreConfig, Outcome
 
 VALID = (
     b"transaction_id,customer_id,amount,timestamp\n"
@@ -61,3 +63,13 @@ def test_sha256_reads_in_chunks(tmp_path: Path) -> None:
     data = b"x" * (3 * 1024 * 1024 + 7)
     path.write_bytes(data)
     assert proof.sha256_file(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_an_accepted_file_without_the_cores_total_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_total = Outcome(ok=True, rows_total=1, rows_valid=1, rows_rejected=0)
+    monkeypatch.setattr(proof, "process_file", lambda *a, **k: no_total)
+
+    with pytest.raises(RuntimeError, match="reported no amount total"):
+        _produce(tmp_path, VALID)
