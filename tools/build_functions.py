@@ -5,6 +5,10 @@
 The zips are deterministic (``tools.artifacts``), so the same sources give the same bytes and
 the same sha256; build/manifest.json records them for content-addressed uploads. The layer
 is ``tools.build_layer``'s.
+
+Each zip ships its modules' bytecode next to the sources, as the layer does: /var/task is
+read-only, so without it every cold start compiles the function's own modules again
+(measured: about a tenth of the validation handler's cold import).
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import py_compile
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -34,6 +40,8 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     SWEEPER_SERVICE: ("core", "common", "sweeper"),
 }
 
+# Where Lambda extracts the function zip: the path its bytecode names, for tracebacks.
+TASK_ROOT = "/var/task"
 # Lambda's limit on function code plus layers, unzipped: 250 MB.
 MAX_UNZIPPED = 262_144_000
 
@@ -49,10 +57,37 @@ def function_entries(name: str, root: Path = REPO) -> list[tuple[str, Path]]:
     return entries
 
 
+def bytecode_entries(entries: list[tuple[str, Path]], work: Path) -> list[tuple[str, Path]]:
+    """The runtime interpreter's .pyc of each source entry, compiled under `work`, by archive
+    name (``pkg/__pycache__/mod.cpython-313.pyc``); none when this is another Python version.
+
+    Unchecked-hash bytecode is loaded without looking at the source's time, which a zip
+    fixes at 1980 anyway, and is as deterministic as the source.
+    """
+    if not build_layer.builds_runtime_bytecode():
+        log.info(f"functions: building with Python {sys.version_info[:2]}: no .pyc")
+        return []
+    compiled = []
+    for name, source in entries:
+        folder, _, file = name.rpartition("/")
+        archive = f"{folder}/__pycache__/{file.removesuffix('.py')}{build_layer.PYC_SUFFIX}"
+        py_compile.compile(
+            str(source),
+            cfile=str(work / archive),
+            dfile=f"{TASK_ROOT}/{name}",
+            doraise=True,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+        compiled.append((archive, work / archive))
+    return compiled
+
+
 def build_function(name: str, out: Path) -> tuple[Path, int]:
-    """build/<name>.zip; return its path and unzipped size."""
+    """build/<name>.zip (sources and their bytecode); return its path and unzipped size."""
     dest = out / f"{name}.zip"
-    return dest, write_zip(dest, function_entries(name))
+    sources = function_entries(name)
+    with tempfile.TemporaryDirectory(prefix=f"{name}-bytecode-") as work:
+        return dest, write_zip(dest, [*sources, *bytecode_entries(sources, Path(work))])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -162,9 +162,15 @@ def strip_objects(objects: Sequence[Path], strip: str) -> int:
     return saved
 
 
+def builds_runtime_bytecode() -> bool:
+    """True when this interpreter is the functions' runtime version, so its .pyc files are
+    the ones Lambda's interpreter loads (another version's would be ignored)."""
+    return f"{sys.version_info.major}.{sys.version_info.minor}" == PYTHON_VERSION
+
+
 def compile_bytecode(tree: Path) -> None:
     """Precompile the layer for the Lambda interpreter, if this is the same Python version."""
-    if f"{sys.version_info.major}.{sys.version_info.minor}" != PYTHON_VERSION:
+    if not builds_runtime_bytecode():
         log.info(
             f"layer: building with Python {sys.version_info[:2]}, not {PYTHON_VERSION}: no .pyc"
         )

@@ -18,9 +18,17 @@ from tools.paths import REPO
 
 
 def test_function_zips_are_byte_identical_across_builds(tmp_path: Path) -> None:
+    # one build in this process, one in a fresh interpreter: the bytecode must not depend on
+    # the process that compiled it
     first, second = tmp_path / "a", tmp_path / "b"
-    for out in (first, second):
-        assert build.main(["--out", str(out), "--skip-layer"]) == 0
+    assert build.main(["--out", str(first), "--skip-layer"]) == 0
+    subprocess.run(
+        [sys.executable, "-m", "tools.build_functions", "--out", str(second), "--skip-layer"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     for name in ("validation", "transformation", "sweeper"):
         assert (first / f"{name}.zip").read_bytes() == (second / f"{name}.zip").read_bytes()
 
@@ -57,7 +65,8 @@ def test_function_zip_holds_exactly_its_packages(tmp_path: Path, name: str, othe
         assert f"functions/{package}/__init__.py" in names
     assert f"functions/{name}/handler.py" in names
     assert not any(n.startswith(f"functions/{other}/") for n in names)
-    assert all(n.endswith(".py") and "__pycache__" not in n for n in names)
+    sources = [n for n in names if "__pycache__" not in n]
+    assert all(n.endswith(".py") for n in sources)
     packages = [
         REPO / "contract",
         *(REPO / "functions" / p for p in ("core", "common", name)),
@@ -73,7 +82,13 @@ def test_function_zip_holds_exactly_its_packages(tmp_path: Path, name: str, othe
             ),
         ]
     )
-    assert names == expected
+    assert sources == expected
+    # each source's bytecode for the runtime's interpreter, and nothing else
+    suffix = build_layer.PYC_SUFFIX
+    assert sorted(set(names) - set(sources)) == sorted(
+        f"{folder}/__pycache__/{file.removesuffix('.py')}{suffix}"
+        for folder, _, file in (n.rpartition("/") for n in sources)
+    )
     for info in infos:
         assert info.date_time == (1980, 1, 1, 0, 0, 0)
         assert stat.S_IMODE(info.external_attr >> 16) == 0o644
@@ -93,6 +108,44 @@ def test_build_fails_when_layer_and_function_exceed_250_mb(
         json.loads((tmp_path / "manifest.json").read_text())["layer"]["unzipped_size"]
         == build.MAX_UNZIPPED - 1000
     )
+
+
+def test_no_bytecode_is_shipped_from_another_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build_layer, "builds_runtime_bytecode", lambda: False)
+
+    archive, _ = build.build_function("transformation", tmp_path)
+
+    with zipfile.ZipFile(archive) as zipped:
+        assert not [n for n in zipped.namelist() if not n.endswith(".py")]
+
+
+def test_the_runtime_loads_the_shipped_bytecode_not_the_sources(tmp_path: Path) -> None:
+    # GIVEN the zip extracted, every source then made unreadable as source (the runtime's
+    # /var/task is read-only, so bytecode it cannot load would be compiled at every cold start)
+    archive, _ = build.build_function("validation", tmp_path)
+    task = tmp_path / "task"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(task)
+    for source in task.rglob("*.py"):
+        source.write_text("raise SystemExit('compiled from source')\n")
+
+    # WHEN the handler is imported without writing bytecode THEN it comes from the zip's .pyc
+    script = (
+        f"import sys; sys.path.insert(0, {str(task)!r}); "
+        "import functions.validation.handler as h; assert callable(h.lambda_handler); "
+        "print(h.__spec__.cached)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", script],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip().endswith("handler" + build_layer.PYC_SUFFIX)
 
 
 @pytest.mark.parametrize("name", ["validation", "transformation"])
