@@ -1,13 +1,22 @@
-"""Configuration read from the Lambda environment once per invocation, validated before any work."""
+"""Configuration read from the Lambda environment once per invocation, validated before any work.
+
+Each kind of invocation reads what it uses and no more: the validation function's S3
+notifications need only the workflow (``TriggerSettings``), its Validate tasks only the
+core's rules (``ValidationSettings``), which import the core, and with it polars, when first
+read. So a cold start that only starts executions, and the sweeper, never load polars.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from contract.environment import Env
-from functions.core import CoreConfig
+
+if TYPE_CHECKING:
+    from functions.core import CoreConfig
 
 # arn:<partition>:states:<region>:<account>:stateMachine:<name>
 _STATE_MACHINE_ARN = re.compile(
@@ -29,6 +38,8 @@ def _required(env: Mapping[str, str], name: str, pattern: re.Pattern[str]) -> st
 
 
 def _core(env: Mapping[str, str]) -> CoreConfig:
+    from functions.core import CoreConfig  # here, not at the top: polars, only where it runs
+
     try:
         return CoreConfig.from_env(env)
     except ValueError as exc:  # its message starts with the variable's name
@@ -36,19 +47,27 @@ def _core(env: Mapping[str, str]) -> CoreConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class ValidationSettings:
-    """What the validation function needs: the workflow to start, the core rules."""
+class TriggerSettings:
+    """What an S3 notification needs: the workflow to start."""
 
     state_machine_arn: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TriggerSettings:
+        """Read and check the environment; raise ConfigurationError naming the bad variable."""
+        return cls(state_machine_arn=_required(env, Env.STATE_MACHINE_ARN, _STATE_MACHINE_ARN))
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationSettings:
+    """What a Validate task needs: the core rules (MAX_INVALID_ROW_RATIO, SOURCE_TIMEZONE)."""
+
     core: CoreConfig
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ValidationSettings:
         """Read and check the environment; raise ConfigurationError naming the bad variable."""
-        return cls(
-            state_machine_arn=_required(env, Env.STATE_MACHINE_ARN, _STATE_MACHINE_ARN),
-            core=_core(env),
-        )
+        return cls(core=_core(env))
 
 
 def _positive(env: Mapping[str, str], name: str) -> int:

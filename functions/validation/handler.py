@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -24,9 +24,9 @@ from botocore.exceptions import ClientError
 from contract.environment import METRICS_NAMESPACE
 from contract.payloads import Action, ExecutionInput, Stage, TaskRequest, ValidateResult, action_of
 from contract.proof import Figures
-from functions.common import conditional, proof, s3, staging, tracing
+from functions.common import conditional, s3, staging, tracing
 from functions.common.clients import client
-from functions.common.config import ValidationSettings
+from functions.common.config import TriggerSettings, ValidationSettings
 from functions.common.events import (
     MAX_MESSAGE_BYTES,
     S3Object,
@@ -36,7 +36,9 @@ from functions.common.events import (
     truncate_utf8,
 )
 from functions.common.naming import execution_name
-from functions.core import Outcome
+
+if TYPE_CHECKING:
+    from functions.core import Outcome
 
 logger = Logger()
 tracer = tracing.tracer()
@@ -47,15 +49,20 @@ metrics = Metrics(namespace=METRICS_NAMESPACE)
 @tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Dispatch on the event shape; raise ValueError on one that is not ours."""
-    settings = ValidationSettings.from_env(os.environ)
+    """Dispatch on the event shape; raise ValueError on one that is not ours.
+
+    Each kind of event reads its own settings (``functions.common.config``): an S3
+    notification never loads the core or polars, so the cold start of the invocation every
+    upload makes first stays small; the Validate task loads them when it first runs.
+    """
     if not isinstance(event, dict):
         raise ValueError(f"unsupported event: expected a JSON object, got {type(event).__name__}")
     if is_s3_notification(event):
-        return start_executions(event, settings)
+        return start_executions(event, TriggerSettings.from_env(os.environ))
     action = action_of(event)
     if action is Action.VALIDATE:
-        return validate(TaskRequest.from_event(event), settings).to_dict()
+        request = TaskRequest.from_event(event)
+        return validate(request, ValidationSettings.from_env(os.environ)).to_dict()
     raise ValueError(
         "unsupported event: expected an S3 notification or action "
         f"{' / '.join(repr(a.value) for a in Action)}, "
@@ -63,7 +70,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     )
 
 
-def start_executions(event: dict[str, Any], settings: ValidationSettings) -> dict[str, Any]:
+def start_executions(event: dict[str, Any], settings: TriggerSettings) -> dict[str, Any]:
     """Start one execution per created raw/*.csv object; a duplicate event starts nothing new."""
     sfn = client("stepfunctions")
     counts = {"started": 0, "already_started": 0, "ignored": 0}
@@ -85,7 +92,7 @@ def _input(obj: S3Object) -> ExecutionInput:
     return ExecutionInput.of(obj.bucket, obj.key, obj.version_id, obj.etag, obj.sequencer)
 
 
-def _start(sfn: Any, obj: S3Object, settings: ValidationSettings) -> bool:
+def _start(sfn: Any, obj: S3Object, settings: TriggerSettings) -> bool:
     """StartExecution; False when the name was already used (ExecutionAlreadyExists is success)."""
     name = execution_name(obj.bucket, obj.key, obj.version_id, obj.etag)
     logger.set_correlation_id(obj.key)
@@ -119,6 +126,8 @@ SPACE_FACTOR = 2.5
 def validate(req: TaskRequest, settings: ValidationSettings) -> ValidateResult:
     """Validate and transform the exact object version once (pipeline.md §1): a valid file's
     output is staged for the Transform task, an invalid one filed under failed/ (newest wins)."""
+    from functions.common import proof  # the core and polars (settings.core has loaded them)
+
     logger.set_correlation_id(req.execution_arn or req.key)
     logger.append_keys(file=req.key, bucket=req.bucket, version_id=req.version_id)
     tracer.put_annotation("file", req.key)

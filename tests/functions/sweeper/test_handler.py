@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -130,3 +134,22 @@ def test_an_upload_that_used_every_attempt_is_left_for_a_human(env: Aws) -> None
 def test_a_bad_request_is_refused(env: Aws, event: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         _sweep(event)
+
+
+def test_the_sweeper_loads_neither_the_core_nor_polars() -> None:
+    """It lists versions and starts executions: its cold start pays for neither."""
+    code = (
+        "import sys, functions.sweeper.handler; "
+        "print(sorted(m for m in ('polars', 'functions.core') if m in sys.modules))"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "us-east-1",
+           "POWERTOOLS_TRACE_DISABLED": "true"}  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).parents[3],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "[]"

@@ -64,9 +64,7 @@ def _leftovers() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob("*"))
 
 
-VALIDATION = ValidationSettings(
-    "arn:aws:states:us-east-1:123456789012:stateMachine:unused", CoreConfig()
-)
+VALIDATION = ValidationSettings(CoreConfig())
 
 
 def staged_event(aws: Aws, body: bytes = VALID_CSV, sequencer: str = "") -> dict[str, Any]:

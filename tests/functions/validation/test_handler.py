@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -383,20 +385,68 @@ def test_missing_state_machine_arn_is_named(
 
 
 @pytest.mark.parametrize(
-    ("name", "value"),
+    ("event", "name", "value"),
     [
-        ("STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:execution:x:y"),
-        ("MAX_INVALID_ROW_RATIO", "1.5"),
-        ("SOURCE_TIMEZONE", "Mars/Olympus_Mons"),
+        ("s3_put.json", "STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:execution:x:y"),
+        ("validate.json", "MAX_INVALID_ROW_RATIO", "1.5"),
+        ("validate.json", "SOURCE_TIMEZONE", "Mars/Olympus_Mons"),
     ],
 )
 def test_malformed_configuration_is_named(
-    aws: Aws, context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+    aws: Aws,
+    context: FakeLambdaContext,
+    monkeypatch: pytest.MonkeyPatch,
+    event: str,
+    name: str,
+    value: str,
 ) -> None:
     monkeypatch.setenv(name, value)
 
     with pytest.raises(ConfigurationError, match=f"environment variable {name}"):
-        lambda_handler(load_event("validate.json", aws, **aws.put(KEY, VALID_CSV)), context)
+        lambda_handler(load_event(event, aws, **aws.put(KEY, VALID_CSV)), context)
+
+
+# What an S3 notification runs in a fresh interpreter, with a Step Functions client that
+# only records: it must start the execution without ever importing the core or polars.
+_NOTIFICATION_ONLY = """
+import json, sys
+from functions.validation import handler
+from tests.functions.conftest import FakeLambdaContext
+
+started = []
+class Sfn:
+    def start_execution(self, **request):
+        started.append(request["name"])
+        return {"executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:" + request["name"]}
+
+handler.client = lambda service: Sfn()
+result = handler.lambda_handler(json.loads(sys.stdin.read()), FakeLambdaContext())
+print(json.dumps({"result": result, "started": started,
+                  "loaded": sorted(m for m in ("polars", "functions.core") if m in sys.modules)}))
+"""
+
+
+def test_an_s3_notification_never_loads_the_core(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a notification, and a SOURCE_TIMEZONE only the Validate task would reject
+    monkeypatch.setenv("SOURCE_TIMEZONE", "Mars/Olympus_Mons")
+    event = _s3_event(aws)
+
+    # WHEN a cold interpreter handles it
+    done = subprocess.run(
+        [sys.executable, "-c", _NOTIFICATION_ONLY],
+        input=json.dumps(event),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[3],
+        timeout=120,
+    )
+
+    # THEN the execution is started and neither polars nor the core was imported
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["result"]["started"] == 1
+    assert len(report["started"]) == 1
+    assert report["loaded"] == []
 
 
 @pytest.mark.parametrize(
