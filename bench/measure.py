@@ -13,6 +13,8 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,26 +132,57 @@ def timed_run(impl: str, bf: BenchFile) -> Sample:
     return sample
 
 
-def import_time(module: str, repeat: int) -> float | None:
-    """Median cold import time of ``module`` in fresh single-threaded interpreters (None: absent)."""
-    try:
-        found = importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        found = False
-    if not found:
-        return None
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    vals = []
-    for _ in range(repeat):
-        out = subprocess.run(  # noqa: S603 - our own interpreter
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env={**thread_env(), **LAMBDA_ENV},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode != 0:
-            break
-        vals.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(vals) if vals else None
+def _task_root(service: str, dest: Path) -> Path:
+    """The function zip of `service`, built as `make package` builds it and extracted, as
+    Lambda extracts it under /var/task."""
+    from tools.build_functions import build_function
+
+    archive, _ = build_function(service, dest)
+    root = dest / service
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(root)
+    return root
+
+
+def import_times(modules: dict[str, str], repeat: int) -> dict[str, float | None]:
+    """Median cold import time of each module (by the service whose zip holds it) in fresh
+    single-threaded interpreters, runs interleaved across the modules (None: absent).
+
+    As in Lambda: the code is the function zip's, extracted, with the bytecode it ships and
+    none written (``-B``: /var/task is read-only); the installed packages stand for the
+    layer, which ships its bytecode, so a first untimed import compiles theirs.
+    """
+    found = {}
+    for module in modules:
+        try:
+            found[module] = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            found[module] = False
+    times: dict[str, list[float]] = {m: [] for m in modules if found[m]}
+    env = {**thread_env(), **LAMBDA_ENV}
+    env.pop("PYTHONPATH")
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as work:
+        roots = {s: _task_root(s, Path(work)) for s in set(modules.values())}
+        for module in times:
+            code = f"import {module}"
+            subprocess.run(  # noqa: S603 - our own interpreter; writes the packages' bytecode
+                [sys.executable, "-c", code],
+                cwd=ROOT,
+                env={k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"},
+                capture_output=True,
+                check=True,
+            )
+        for _ in range(repeat):
+            for module, vals in times.items():
+                code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+                root = roots[modules[module]]
+                out = subprocess.run(  # noqa: S603 - our own interpreter
+                    [sys.executable, "-B", "-c", code],
+                    cwd=root,
+                    env={**env, "PYTHONPATH": str(root)},
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                vals.append(float(out.stdout.strip().splitlines()[-1]))
+    return {m: statistics.median(times[m]) if m in times else None for m in modules}

@@ -22,12 +22,12 @@ from bench import report
 from bench.growth import big_run, growth
 from bench.implementations import IMPLEMENTATIONS
 from bench.machine import machine
-from bench.measure import BenchFile, import_time
+from bench.measure import BenchFile, import_times
 from bench.schedule import Samples, first_runs, timed_rounds
 from bench.targets import COLD_IMPORTS, targets
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-IMPORT_REPEAT = 5
+IMPORT_REPEAT = 11
 
 
 def _impl_names(text: str) -> list[str]:
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         files.append(big_run(args.big_rows, args.keep_big, samples))
         big = growth(base, files[-1], samples)
     rows = report.summarize(files, samples, args.impls)
-    imports = {mod: import_time(mod, IMPORT_REPEAT) for mod in COLD_IMPORTS}
+    imports = import_times(COLD_IMPORTS, IMPORT_REPEAT)
     cmd = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
     res = report.Results(cmd.strip(), rows, imports, machine(), targets(rows, imports, big), big)
     print(report.write(res, args.results))
