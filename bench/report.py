@@ -11,6 +11,7 @@ from typing import Any
 from bench.implementations import IMPLEMENTATIONS
 from bench.measure import BenchFile
 from bench.schedule import Samples
+from bench.targets import SDK_MODULE
 
 Rows = list[dict[str, Any]]
 
@@ -75,7 +76,7 @@ def markdown(res: Results) -> str:
     lines += [_table_row(r) for r in res.rows]
     lines += ["", "## Targets", ""] + [f"- {g}" for g in res.targets]
     lines += ["", "## Cold import (median of fresh interpreters)", ""]
-    lines += [f"- `{m}`: " + ("n/a" if t is None else f"{t:.3f} s") for m, t in res.imports.items()]
+    lines += [_import_line(m, t, res.imports.get(SDK_MODULE)) for m, t in res.imports.items()]
     info = res.machine
     v = ", ".join(f"{k} {val}" for k, val in info["versions"].items())
     lines += [
@@ -88,6 +89,14 @@ def markdown(res: Results) -> str:
     ]
     lines += ["![throughput and peak memory](chart.png)", ""]
     return "\n".join(lines)
+
+
+def _import_line(module: str, t: float | None, sdk: float | None) -> str:
+    """One cold import, with its ratio to the SDK's import of the same run where both exist."""
+    if t is None:
+        return f"- `{module}`: n/a"
+    ratio = f" ({t / sdk:.2f}x {SDK_MODULE})" if sdk and module != SDK_MODULE else ""
+    return f"- `{module}`: {t:.3f} s{ratio}"
 
 
 def chart(rows: Rows, path: Path) -> None:

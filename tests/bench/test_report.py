@@ -39,7 +39,7 @@ def test_markdown_renders_each_row_and_section() -> None:
     res = Results(
         command="python -m bench.run --quick",
         rows=summarize([FILE], SAMPLES, ["ours", "stdlib"]),
-        imports={"polars": 0.4321, "absent.module": None},
+        imports={"polars": 0.4321, "absent.module": None, "boto3": 0.2},
         machine={
             "cpu": "CPU X",
             "cores": 2,
@@ -69,8 +69,9 @@ def test_markdown_renders_each_row_and_section() -> None:
         "",
         "## Cold import (median of fresh interpreters)",
         "",
-        "- `polars`: 0.432 s",
+        "- `polars`: 0.432 s (2.16x boto3)",
         "- `absent.module`: n/a",
+        "- `boto3`: 0.200 s",
         "",
         "## Machine",
         "",
@@ -79,3 +80,17 @@ def test_markdown_renders_each_row_and_section() -> None:
         "",
         "![throughput and peak memory](chart.png)",
     ]
+
+
+def test_an_import_is_a_ratio_to_the_sdk_only_when_the_sdk_was_measured() -> None:
+    res = Results(
+        command="c",
+        rows=[],
+        imports={"polars": 0.3, "boto3": None},
+        machine={"cpu": "X", "cores": 1, "ram_gib": 1, "os": "L", "versions": {}},
+        targets=[],
+        big=None,
+    )
+    lines = markdown(res).splitlines()
+    assert "- `polars`: 0.300 s" in lines
+    assert "- `boto3`: n/a" in lines
