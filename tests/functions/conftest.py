@@ -8,6 +8,9 @@ queue that reads the topic's notifications is the tests' own.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,25 @@ VALID_CSV = (
     b't2,c2,-3,2024-01-02,"x, y"\r\n'
 )
 MISSING_COLUMN_CSV = b"transaction_id,customer_id,timestamp\nt1,c1,2024-01-02T03:04:05Z\n"
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def heavy_modules_after_import(module: str) -> list[str]:
+    """Which of polars and the core a cold interpreter has loaded after importing `module`
+    (tracing off, only PATH and the region set): what a cold start of it pays for."""
+    code = (
+        f"import json, sys, {module}; "
+        "print(json.dumps(sorted(m for m in ('polars', 'functions.core') if m in sys.modules)))"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "us-east-1",
+           "POWERTOOLS_TRACE_DISABLED": "true"}  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    loaded: list[str] = json.loads(out.stdout)
+    return loaded
 
 
 @dataclass

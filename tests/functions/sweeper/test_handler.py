@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -16,7 +12,7 @@ from contract.payloads import ExecutionInput
 from functions.common import attempts
 from functions.common.naming import execution_name
 from functions.sweeper import handler
-from tests.functions.conftest import Aws, FakeLambdaContext
+from tests.functions.conftest import Aws, FakeLambdaContext, heavy_modules_after_import
 
 CSV = b"transaction_id,customer_id,amount,timestamp\nT1,C1,1.00,2024-11-01T09:02:11Z\n"
 NOW = {"older_than_seconds": 0}
@@ -138,18 +134,4 @@ def test_a_bad_request_is_refused(env: Aws, event: dict[str, Any]) -> None:
 
 def test_the_sweeper_loads_neither_the_core_nor_polars() -> None:
     """It lists versions and starts executions: its cold start pays for neither."""
-    code = (
-        "import sys, functions.sweeper.handler; "
-        "print(sorted(m for m in ('polars', 'functions.core') if m in sys.modules))"
-    )
-    env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "us-east-1",
-           "POWERTOOLS_TRACE_DISABLED": "true"}  # fmt: skip
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=Path(__file__).parents[3],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert out.stdout.strip() == "[]"
+    assert heavy_modules_after_import("functions.sweeper.handler") == []

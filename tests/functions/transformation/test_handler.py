@@ -6,9 +6,6 @@ file, pipeline.md §1), then runs the Transform task on it."""
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,11 +23,10 @@ from functions.core import CoreConfig
 from functions.transformation import handler
 from functions.transformation.handler import lambda_handler
 from functions.validation.handler import validate
-from tests.functions.conftest import VALID_CSV, Aws, FakeLambdaContext
+from tests.functions.conftest import VALID_CSV, Aws, FakeLambdaContext, heavy_modules_after_import
 from tests.functions.conftest import load_event as _load_event
 
 EVENTS = Path(__file__).parent / "events"
-REPO = Path(__file__).resolve().parents[3]
 KEY = "raw/2026/transactions.csv"
 OUTPUT = "processed/2026/transactions.csv"
 # VALID_CSV transformed (data-contract.md §4).
@@ -302,16 +298,7 @@ def test_unsupported_event_raises(aws: Aws, context: FakeLambdaContext) -> None:
 
 def test_the_handler_loads_neither_the_core_nor_polars() -> None:
     """It only promotes the staged output: a cold start pays for neither (pipeline.md §1.1)."""
-    code = (
-        "import sys, functions.transformation.handler; "
-        "print(sorted(m for m in ('polars', 'functions.core') if m in sys.modules))"
-    )
-    env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "us-east-1",
-           "POWERTOOLS_TRACE_DISABLED": "true"}  # fmt: skip
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == "[]"
+    assert heavy_modules_after_import("functions.transformation.handler") == []
 
 
 def test_the_original_is_deleted_only_after_the_output_is_written_and_staging_last(
