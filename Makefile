@@ -49,12 +49,21 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements/bench.lock
 	@$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -r requirements/bench.lock
 	@touch $@
 
+# The core's C timestamp parser, built for this machine (tools/build_native.py; the function
+# zips carry Lambda's arm64 build). Every target that runs the core depends on it.
+NATIVE := functions/core/native/_timestamps.so
+$(NATIVE): functions/core/native/timestamps.c tools/build_native.py $(VENV)/.installed
+	@$(PY) -m tools.build_native
+
 .PHONY: help
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: venv
 venv: $(VENV)/.installed ## Create .venv from the pinned lock (every other target does this itself)
+
+.PHONY: native
+native: $(NATIVE) ## Build the core's C timestamp parser for this machine (functions/core/native)
 
 .PHONY: templates
 templates: $(VENV)/.installed ## Render every CloudFormation template into templates/
@@ -74,16 +83,16 @@ test: lint unit e2e ## Everything CI runs: lint, then the unit suite, then the e
 
 .PHONY: unit
 # The unit suite includes the benchmark's agreement test (baselines vs the core): bench extras.
-unit: $(VENV)/.bench-installed ## Unit, template and emulator-bridge tests (ARGS="-k name" to narrow)
+unit: $(VENV)/.bench-installed $(NATIVE) ## Unit, template and emulator-bridge tests (ARGS="-k name" to narrow)
 	$(PY) -m pytest --ignore=tests/e2e -n $(UNIT_JOBS) $(ARGS)
 
 .PHONY: e2e
 # Its own process: the emulator patches moto process-wide, which no unit test may see.
-e2e: $(VENV)/.installed ## End-to-end tests: the deployed pipeline on the embedded emulator (ARGS=...)
+e2e: $(VENV)/.installed $(NATIVE) ## End-to-end tests: the deployed pipeline on the embedded emulator (ARGS=...)
 	$(PY) -m pytest tests/e2e $(ARGS)
 
 .PHONY: fuzz
-fuzz: $(VENV)/.installed ## Differential fuzzing: the core against the reference of the data contract (FILES=3000 SEED=1)
+fuzz: $(VENV)/.installed $(NATIVE) ## Differential fuzzing: the core against the reference of the data contract (FILES=3000 SEED=1)
 	$(PY) -m tests.functions.core.fuzz --files $(FILES) --seed $(SEED)
 
 .PHONY: format
@@ -127,7 +136,7 @@ replay: $(VENV)/.installed ## Re-run FAILED uploads once fixed: FILE=raw/x.csv |
 		$(if $(FILE),--file "$(FILE)") $(if $(PREFIX),--prefix "$(PREFIX)") $(if $(SINCE),--since "$(SINCE)") $(if $(YES),--yes)
 
 .PHONY: local
-local: $(VENV)/.installed ## Run the whole pipeline on the embedded emulator (INPUT=file-or-folder, default samples/; TIMEOUT=s)
+local: $(VENV)/.installed $(NATIVE) ## Run the whole pipeline on the embedded emulator (INPUT=file-or-folder, default samples/; TIMEOUT=s)
 	@$(PY) -m tools.local $(if $(INPUT),--input "$(INPUT)") $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 .PHONY: status
@@ -138,16 +147,16 @@ status: $(VENV)/.installed ## Recent uploads and their attempts from the metadat
 SEED ?= 1
 FILES ?= 200
 FAULT_RATE ?= 0.1
-chaos: $(VENV)/.installed ## Uploads under random AWS faults, one invariant verdict each (SEED= FILES= FAULT_RATE=)
+chaos: $(VENV)/.installed $(NATIVE) ## Uploads under random AWS faults, one invariant verdict each (SEED= FILES= FAULT_RATE=)
 	$(PY) -m tools.chaos --seed $(SEED) --files $(FILES) --fault-rate $(FAULT_RATE)
 
 .PHONY: bench
-bench: $(VENV)/.bench-installed ## Benchmark the data path against csv, pandas and DuckDB (BENCH_ARGS=--big for 20M rows)
+bench: $(VENV)/.bench-installed $(NATIVE) ## Benchmark the data path against csv, pandas and DuckDB (BENCH_ARGS=--big for 20M rows)
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove build outputs and local run results (keeps the virtualenvs)
-	rm -rf build out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build out .pytest_cache .mypy_cache .ruff_cache $(NATIVE)
 
 LOCKS := dev bench checkov layer
 

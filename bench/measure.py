@@ -133,11 +133,12 @@ def timed_run(impl: str, bf: BenchFile) -> Sample:
 
 
 def _task_root(service: str, dest: Path) -> Path:
-    """The function zip of `service`, built as `make package` builds it and extracted, as
-    Lambda extracts it under /var/task."""
-    from tools.build_functions import build_function
+    """The function zip of `service`, built as `make package` builds it (but with this
+    machine's build of the core's C parser) and extracted, as Lambda extracts it under
+    /var/task."""
+    from tools.build_functions import build_function, native_library
 
-    archive, _ = build_function(service, dest)
+    archive, _ = build_function(service, dest, native_library(dest, "host"))
     root = dest / service
     with zipfile.ZipFile(archive) as zipped:
         zipped.extractall(root)

@@ -1,6 +1,6 @@
 """Build the Lambda artifacts under build/: two function zips, the polars layer and a manifest.
 
-    python -m tools.build_functions [--out build] [--skip-layer] [--no-strip]
+    python -m tools.build_functions [--out build] [--skip-layer] [--no-strip] [--native-for host]
 
 The zips are deterministic (``tools.artifacts``), so the same sources give the same bytes and
 the same sha256; build/manifest.json records them for content-addressed uploads. The layer
@@ -9,6 +9,10 @@ is ``tools.build_layer``'s.
 Each zip ships its modules' bytecode next to the sources, as the layer does: /var/task is
 read-only, so without it every cold start compiles the function's own modules again
 (measured: about a tenth of the validation handler's cold import).
+
+Each zip also carries the core's C timestamp parser (``tools.build_native``), built for
+Lambda's arm64; ``--native-for host`` ships this machine's build instead, for the zips the
+emulator runs here (``tools.local``) and the benchmark imports.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from contract.deployment import SWEEPER_SERVICE, TRANSFORMATION_SERVICE, VALIDATION_SERVICE
-from tools import build_layer
+from tools import build_layer, build_native
 from tools.artifacts import Artifact, write_zip
 from tools.output import show_output
 from tools.paths import BUILD_DIR, REPO
@@ -82,12 +86,23 @@ def bytecode_entries(entries: list[tuple[str, Path]], work: Path) -> list[tuple[
     return compiled
 
 
-def build_function(name: str, out: Path) -> tuple[Path, int]:
-    """build/<name>.zip (sources and their bytecode); return its path and unzipped size."""
+def native_library(out: Path, native_for: str = "lambda") -> Path:
+    """The shared object of the core's C parser a zip ships: Lambda's arm64 build (under
+    `out`) or, with ``native_for="host"``, this machine's."""
+    if native_for == "host":
+        return build_native.host_library()
+    return build_native.lambda_library(out / "native")
+
+
+def build_function(name: str, out: Path, native: Path) -> tuple[Path, int]:
+    """build/<name>.zip (sources, their bytecode and the `native` shared object, whose
+    platform the caller chose); return its path and unzipped size."""
     dest = out / f"{name}.zip"
     sources = function_entries(name)
+    compiled = [(build_native.ARCHIVE_NAME, native)]
     with tempfile.TemporaryDirectory(prefix=f"{name}-bytecode-") as work:
-        return dest, write_zip(dest, [*sources, *bytecode_entries(sources, Path(work))])
+        compiled += bytecode_entries(sources, Path(work))
+        return dest, write_zip(dest, [*sources, *compiled])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,13 +115,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-strip", action="store_true", help="ship the layer's shared objects unstripped"
     )
+    parser.add_argument(
+        "--native-for",
+        choices=("lambda", "host"),
+        default="lambda",
+        help="whose build of the core's C parser the zips carry (default Lambda's arm64)",
+    )
     args = parser.parse_args(argv)
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
 
+    native = native_library(out, args.native_for)
     manifest: dict[str, Artifact] = {}
     for name in FUNCTIONS:
-        manifest[name] = Artifact.of(*build_function(name, out))
+        manifest[name] = Artifact.of(*build_function(name, out, native))
     if not args.skip_layer:
         manifest["layer"] = Artifact.of(*build_layer.build_layer(out, use_strip=not args.no_strip))
 

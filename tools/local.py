@@ -74,13 +74,13 @@ def _step(message: str, started: float) -> None:
 def build_functions(build_dir: Path, real_layer: bool = True) -> None:
     """Build the function zips into ``build_dir`` and add a layer entry to its manifest.
 
-    The local run executes the handlers with this virtualenv's polars (same pinned version
-    as the layer), so the aarch64 layer is never loaded. The real layer is used when
-    ``make package-functions`` already built it; otherwise a clearly labelled placeholder
-    layer is uploaded so the template's LayerVersion still deploys.
+    The local run executes the handlers with this virtualenv's polars (the layer's pinned
+    version) and the zips carry this machine's build of the core's C parser: the aarch64
+    layer and objects never load here. The real layer is used when ``make package-functions``
+    built it; otherwise a clearly labelled placeholder layer keeps the LayerVersion deployable.
     """
     build_dir.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "tools.build_functions", "--out", str(build_dir), "--skip-layer"]  # fmt: skip
+    command = [sys.executable, "-m", "tools.build_functions", "--out", str(build_dir), "--skip-layer", "--native-for", "host"]  # fmt: skip
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise RuntimeError(f"tools.build_functions failed:\n{result.stdout}{result.stderr}")

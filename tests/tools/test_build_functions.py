@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tools import build_functions as build
-from tools import build_layer
+from tools import build_layer, build_native
 from tools.artifacts import sha256
 from tools.paths import REPO
 
@@ -53,7 +53,7 @@ def test_manifest_records_path_hash_and_sizes(tmp_path: Path) -> None:
     ("name", "other"), [("validation", "transformation"), ("transformation", "validation")]
 )
 def test_function_zip_holds_exactly_its_packages(tmp_path: Path, name: str, other: str) -> None:
-    archive, _ = build.build_function(name, tmp_path)
+    archive, _ = build.build_function(name, tmp_path, build_native.host_library())
 
     with zipfile.ZipFile(archive) as zipped:
         infos = zipped.infolist()
@@ -65,7 +65,8 @@ def test_function_zip_holds_exactly_its_packages(tmp_path: Path, name: str, othe
         assert f"functions/{package}/__init__.py" in names
     assert f"functions/{name}/handler.py" in names
     assert not any(n.startswith(f"functions/{other}/") for n in names)
-    sources = [n for n in names if "__pycache__" not in n]
+    assert build_native.ARCHIVE_NAME in names
+    sources = [n for n in names if "__pycache__" not in n and n != build_native.ARCHIVE_NAME]
     assert all(n.endswith(".py") for n in sources)
     packages = [
         REPO / "contract",
@@ -85,7 +86,7 @@ def test_function_zip_holds_exactly_its_packages(tmp_path: Path, name: str, othe
     assert sources == expected
     # each source's bytecode for the runtime's interpreter, and nothing else
     suffix = build_layer.PYC_SUFFIX
-    assert sorted(set(names) - set(sources)) == sorted(
+    assert sorted(set(names) - set(sources) - {build_native.ARCHIVE_NAME}) == sorted(
         f"{folder}/__pycache__/{file.removesuffix('.py')}{suffix}"
         for folder, _, file in (n.rpartition("/") for n in sources)
     )
@@ -115,16 +116,17 @@ def test_no_bytecode_is_shipped_from_another_python(
 ) -> None:
     monkeypatch.setattr(build_layer, "builds_runtime_bytecode", lambda: False)
 
-    archive, _ = build.build_function("transformation", tmp_path)
+    archive, _ = build.build_function("transformation", tmp_path, build_native.host_library())
 
     with zipfile.ZipFile(archive) as zipped:
-        assert not [n for n in zipped.namelist() if not n.endswith(".py")]
+        shipped = zipped.namelist()
+    assert not [n for n in shipped if not n.endswith(".py") and n != build_native.ARCHIVE_NAME]
 
 
 def test_the_runtime_loads_the_shipped_bytecode_not_the_sources(tmp_path: Path) -> None:
     # GIVEN the zip extracted, every source then made unreadable as source (the runtime's
     # /var/task is read-only, so bytecode it cannot load would be compiled at every cold start)
-    archive, _ = build.build_function("validation", tmp_path)
+    archive, _ = build.build_function("validation", tmp_path, build_native.host_library())
     task = tmp_path / "task"
     with zipfile.ZipFile(archive) as zipped:
         zipped.extractall(task)
@@ -151,7 +153,7 @@ def test_the_runtime_loads_the_shipped_bytecode_not_the_sources(tmp_path: Path) 
 @pytest.mark.parametrize("name", ["validation", "transformation"])
 def test_function_zip_alone_imports_its_handler(tmp_path: Path, name: str) -> None:
     # GIVEN only the zip's contents on the path (as /var/task), isolated from the repository
-    archive, _ = build.build_function(name, tmp_path)
+    archive, _ = build.build_function(name, tmp_path, build_native.host_library())
     task = tmp_path / "task"
     with zipfile.ZipFile(archive) as zipped:
         zipped.extractall(task)
@@ -161,6 +163,27 @@ def test_function_zip_alone_imports_its_handler(tmp_path: Path, name: str) -> No
         f"import sys; sys.path.insert(0, {str(task)!r}); "
         f"import functions.{name}.handler as h; "
         f"assert h.__file__.startswith({str(task)!r}), h.__file__; "
-        "assert callable(h.lambda_handler)"
+        "assert callable(h.lambda_handler); "
+        # the core with its C parser, loaded from the zip as the Validate task loads it
+        "import functions.core.native as n; "
+        f"assert str(n.LIBRARY).startswith({str(task)!r}), n.LIBRARY; "
+        "import polars as pl; assert n.parse_timestamps(pl.Series(['1710074096'])).len() == 1"
     )
     subprocess.run([sys.executable, "-I", "-c", script], cwd=tmp_path, check=True, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("native_for", "machine"), [("lambda", build_layer.EM_AARCH64), ("host", None)]
+)
+def test_the_zips_carry_the_c_parser_built_for_lambda_unless_asked_for_this_machine(
+    tmp_path: Path, native_for: str, machine: int | None
+) -> None:
+    args = ["--out", str(tmp_path), "--skip-layer"]
+    assert build.main([*args, "--native-for", native_for]) == 0
+
+    host = build_native.elf_machine(build_native.host_library())
+    for name in ("validation", "transformation", "sweeper"):
+        with zipfile.ZipFile(tmp_path / f"{name}.zip") as zipped:
+            shipped = tmp_path / f"{name}.so"
+            shipped.write_bytes(zipped.read(build_native.ARCHIVE_NAME))
+        assert build_native.elf_machine(shipped) == (machine or host)

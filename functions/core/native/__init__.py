@@ -1,0 +1,162 @@
+"""The core's native routines, in timestamps.c: data-contract.md §3.3's timestamps parsed,
+and §4's written, each in one pass over a column.
+
+Polars hands a column over the Arrow C data interface (a String column exports as string
+views, an Int64 one as values) and takes the results back the same way, without a copy. The
+shared object is built from timestamps.c for this machine by `make` (tools/build_native.py)
+and for Lambda's arm64 into each function zip; it sits next to this file.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+LIBRARY = Path(__file__).with_name("_timestamps.so")
+SOURCE = Path(__file__).with_name("timestamps.c")
+
+
+class _Schema(ctypes.Structure):
+    pass
+
+
+class _Array(ctypes.Structure):
+    pass
+
+
+_Schema._fields_ = [
+    ("format", ctypes.c_char_p),
+    ("name", ctypes.c_char_p),
+    ("metadata", ctypes.c_char_p),
+    ("flags", ctypes.c_int64),
+    ("n_children", ctypes.c_int64),
+    ("children", ctypes.c_void_p),
+    ("dictionary", ctypes.c_void_p),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_Schema))),
+    ("private_data", ctypes.c_void_p),
+]
+_Array._fields_ = [
+    ("length", ctypes.c_int64),
+    ("null_count", ctypes.c_int64),
+    ("offset", ctypes.c_int64),
+    ("n_buffers", ctypes.c_int64),
+    ("n_children", ctypes.c_int64),
+    ("buffers", ctypes.c_void_p),
+    ("children", ctypes.c_void_p),
+    ("dictionary", ctypes.c_void_p),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_Array))),
+    ("private_data", ctypes.c_void_p),
+]
+
+_STRING_VIEW = b"vu"
+_INT64 = b"l"
+_ERRORS = {-1: "out of memory", -2: "not an array of the expected type", -3: "too long"}
+#: The most rows `etl_format_instants` takes at once (its text offsets are 32-bit).
+FORMAT_MAX_ROWS = (2**31 - 1) // 27
+
+
+def _load() -> ctypes.CDLL:
+    if not LIBRARY.is_file():
+        raise ImportError(
+            f"{LIBRARY} is missing: build it from {SOURCE.name} with `make native` "
+            "(every make target that runs the core does this first)"
+        )
+    lib = ctypes.CDLL(str(LIBRARY))
+    lib.etl_parse_timestamps.argtypes = [ctypes.POINTER(_Array)] * 3
+    lib.etl_parse_timestamps.restype = ctypes.c_int
+    lib.etl_format_instants.argtypes = [ctypes.POINTER(_Array)] * 2
+    lib.etl_format_instants.restype = ctypes.c_int
+    for schema in (lib.etl_int64_schema, lib.etl_string_view_schema):
+        schema.argtypes = [ctypes.POINTER(_Schema)]
+        schema.restype = None
+    return lib
+
+
+_lib = _load()
+
+INSTANT = "instant"
+WALL = "wall"
+#: What `parse_timestamps` returns: each value's UTC instant, or its wall time (to be read in
+#: SOURCE_TIMEZONE), in microseconds since the epoch; both null for an invalid value.
+PARSED = pl.Struct({INSTANT: pl.Int64, WALL: pl.Int64})
+
+
+def _imported(array: _Array, name: str, schema_of: Callable[[Any], None]) -> pl.Series:
+    """The Series of an array the C code filled (polars takes its buffers)."""
+    schema = _Schema()
+    schema_of(ctypes.byref(schema))
+    # (schema, array) in that order, whatever the docstring of `_import_arrow_from_c` says
+    # (py-polars/src/series/c_interface.rs destructures `(schema_ptr, array_ptr)`); polars
+    # moves the array out of the struct and calls its release when done with the buffers.
+    pointers = [(ctypes.addressof(schema), ctypes.addressof(array))]
+    return pl.Series._import_arrow_from_c(name, pointers)
+
+
+@contextmanager
+def _exported(chunk: pl.Series, expected: bytes) -> Iterator[_Array]:
+    """`chunk` (one chunk) as an Arrow C array of format `expected`, released afterwards."""
+    source, schema = _Array(), _Schema()
+    chunk._export_arrow_to_c(ctypes.addressof(source), ctypes.addressof(schema))
+    try:
+        if schema.format != expected:
+            raise TypeError(
+                f"expected Arrow format {expected!r}, polars exported {schema.format!r}"
+            )
+        yield source
+    finally:
+        source.release(ctypes.byref(source))
+        schema.release(ctypes.byref(schema))
+
+
+def _check(function: str, status: int) -> None:
+    if status != 0:
+        raise RuntimeError(f"{function}: {_ERRORS.get(status, status)}")
+
+
+def _parse_chunk(chunk: pl.Series) -> tuple[pl.Series, pl.Series]:
+    with _exported(chunk, _STRING_VIEW) as source:
+        instant, wall = _Array(), _Array()
+        _check("etl_parse_timestamps", _lib.etl_parse_timestamps(source, instant, wall))
+    return (
+        _imported(instant, INSTANT, _lib.etl_int64_schema),
+        _imported(wall, WALL, _lib.etl_int64_schema),
+    )
+
+
+def _format_chunk(chunk: pl.Series) -> pl.Series:
+    with _exported(chunk, _INT64) as source:
+        text = _Array()
+        _check("etl_format_instants", _lib.etl_format_instants(source, text))
+    return _imported(text, chunk.name, _lib.etl_string_view_schema)
+
+
+def parse_timestamps(values: pl.Series) -> pl.Series:
+    """Each trimmed String value of `values` parsed by data-contract.md §3.3 (without the
+    year range and the time zone, which the caller applies), as a `PARSED` struct."""
+    instants, walls = [], []
+    for chunk in values.cast(pl.String).get_chunks():
+        instant, wall = _parse_chunk(chunk)
+        instants.append(instant)
+        walls.append(wall)
+    if not instants:
+        return pl.Series(values.name, [], dtype=PARSED)
+    frame = pl.DataFrame([pl.concat(instants, rechunk=False), pl.concat(walls, rechunk=False)])
+    return frame.to_struct(values.name)
+
+
+def format_instants(us: pl.Series) -> pl.Series:
+    """Int64 UTC microseconds as data-contract.md §4 writes a timestamp
+    (`YYYY-MM-DDTHH:MM:SS[.ffffff]Z`); null where `us` is null or outside the years 0001-9999."""
+    pieces = [
+        _format_chunk(chunk.slice(start, FORMAT_MAX_ROWS))
+        for chunk in us.cast(pl.Int64).get_chunks()
+        for start in range(0, max(len(chunk), 1), FORMAT_MAX_ROWS)
+    ]
+    if not pieces:
+        return pl.Series(us.name, [], dtype=pl.String)
+    return pl.concat(pieces, rechunk=False).alias(us.name)

@@ -1,0 +1,79 @@
+/*
+ * Runs functions/core/native/timestamps.c on the values of stdin, one per line, and prints
+ * "<instant> <wall> <instant as text>" for each ("-" for null): the same program built for
+ * this machine and for Lambda's arm64 (run under qemu) must print the same
+ * (tests/tools/test_build_native.py).
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct ArrowArray {
+    int64_t length, null_count, offset, n_buffers, n_children;
+    const void **buffers;
+    struct ArrowArray **children;
+    struct ArrowArray *dictionary;
+    void (*release)(struct ArrowArray *);
+    void *private_data;
+};
+
+int etl_parse_timestamps(const struct ArrowArray *in, struct ArrowArray *instant,
+                         struct ArrowArray *wall);
+int etl_format_instants(const struct ArrowArray *in, struct ArrowArray *out);
+
+/* The first (only) value of a string-view array, or "-". */
+static void print_text(const struct ArrowArray *a) {
+    const uint8_t *valid = a->buffers[0];
+    const uint8_t *view = a->buffers[1];
+    int32_t length, offset;
+    memcpy(&length, view, 4);
+    memcpy(&offset, view + 12, 4);
+    if (valid[0] & 1)
+        printf("%.*s", (int)length, (const char *)a->buffers[2] + offset);
+    else
+        printf("-");
+}
+
+static void print_value(const struct ArrowArray *a) {
+    const uint8_t *valid = a->buffers[0];
+    const int64_t *values = a->buffers[1];
+    if (valid[0] & 1)
+        printf("%" PRId64, values[0]);
+    else
+        printf("-");
+}
+
+int main(void) {
+    static char line[4096];
+    while (fgets(line, sizeof line, stdin)) {
+        int32_t length = (int32_t)strcspn(line, "\n");
+        uint8_t view[16] = {0};
+        memcpy(view, &length, 4);
+        if (length <= 12) {
+            memcpy(view + 4, line, (size_t)length);
+        } else {
+            int32_t buffer = 0, offset = 0;
+            memcpy(view + 4, line, 4);
+            memcpy(view + 8, &buffer, 4);
+            memcpy(view + 12, &offset, 4);
+        }
+        int64_t sizes[1] = {length};
+        const void *buffers[4] = {NULL, view, line, sizes};
+        struct ArrowArray in = {.length = 1, .n_buffers = 4, .buffers = buffers};
+        struct ArrowArray instant, wall;
+        if (etl_parse_timestamps(&in, &instant, &wall) != 0) return 1;
+        print_value(&instant);
+        printf(" ");
+        print_value(&wall);
+        printf(" ");
+        struct ArrowArray text;
+        if (etl_format_instants(&instant, &text) != 0) return 1;
+        print_text(&text);
+        printf("\n");
+        text.release(&text);
+        instant.release(&instant);
+        wall.release(&wall);
+    }
+    return 0;
+}

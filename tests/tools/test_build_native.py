@@ -1,0 +1,114 @@
+"""The build of the core's C parser: Lambda's arm64 object, this machine's, and failures."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.functions.core import adversarial_values
+from tools import build_layer, build_native
+
+
+def test_the_lambda_build_is_an_arm64_object_exporting_the_parser(tmp_path: Path) -> None:
+    library = build_native.lambda_library(tmp_path)
+
+    assert build_native.elf_machine(library) == build_layer.EM_AARCH64
+    body = library.read_bytes()
+    assert b"etl_parse_timestamps" in body and b"etl_int64_schema" in body
+    # no path of this machine inside (it is compiled from its own folder, stripped)
+    assert str(build_native.REPO).encode() not in body
+
+
+def test_the_build_writes_the_library_where_the_binding_loads_it() -> None:
+    # tools/ cannot import the binding (it loads the library); the names must still agree
+    binding = build_native.SOURCE.with_name("__init__.py").read_text()
+    assert f'"{build_native.LIBRARY_NAME}"' in binding
+    assert f"functions/core/native/{build_native.LIBRARY_NAME}" == build_native.ARCHIVE_NAME
+
+
+def test_this_machines_build_is_rebuilt_only_when_its_source_is_newer(tmp_path: Path) -> None:
+    source = tmp_path / "timestamps.c"
+    shutil.copyfile(build_native.SOURCE, source)
+    library = tmp_path / build_native.LIBRARY_NAME
+
+    built = build_native.host_library(library, source)
+    first = built.stat().st_mtime_ns
+    assert build_native.host_library(library, source).stat().st_mtime_ns == first
+
+    later = first + 10**9
+    os.utime(source, ns=(later, later))
+    assert build_native.host_library(library, source).stat().st_mtime_ns > first
+
+
+def test_a_source_that_does_not_compile_stops_the_build_with_the_compilers_message(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "broken.c"
+    source.write_text("int f(void) { return undeclared; }\n")
+
+    with pytest.raises(SystemExit, match="undeclared"):
+        build_native.compile_library(tmp_path / "broken.so", source=source)
+    assert not (tmp_path / "broken.so").exists()
+
+
+def test_a_file_that_is_not_elf_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.so"
+    fake.write_bytes(b"#!/bin/sh\n" * 4)
+
+    with pytest.raises(SystemExit, match="not an ELF"):
+        build_native.elf_machine(fake)
+
+
+def _driver(out: Path, target: str | None) -> Path:
+    """tests/tools/native_driver.c linked with the parser, for `target` (None: this machine)."""
+    command = [sys.executable, "-m", "ziglang", "cc", "-std=c11", "-O2", "-Wall", "-Werror"]
+    command += ["-target", target, "-static"] if target else []
+    sources = [Path(__file__).with_name("native_driver.c"), build_native.SOURCE]
+    subprocess.run([*command, *map(str, sources), "-o", str(out)], check=True, timeout=300)
+    return out
+
+
+def _values() -> str:
+    """The adversarial timestamps (trimmed, one per line) and seeded values near the grammar."""
+    rng = random.Random(13)
+    near = ["".join(rng.choices("0123456789-:T Z.+", k=rng.randrange(30))) for _ in range(3000)]
+    shaped = [
+        f"{rng.randrange(10000):04d}-{rng.randrange(14):02d}-{rng.randrange(33):02d}"
+        f"{rng.choice('T ')}{rng.randrange(25):02d}:{rng.randrange(61):02d}:{rng.randrange(61):02d}"
+        f"{rng.choice(['', '.' + '7' * rng.randrange(11)])}"
+        f"{rng.choice(['', 'Z', f'+{rng.randrange(25):02d}:{rng.randrange(61):02d}', '-0530'])}"
+        for _ in range(3000)
+    ]
+    adversarial = [v.strip() for _, v in adversarial_values.TIMESTAMPS if "\n" not in v]
+    return "\n".join([*adversarial, *near, *shaped]) + "\n"
+
+
+QEMU = shutil.which("qemu-aarch64-static") or shutil.which("qemu-aarch64")
+
+
+@pytest.mark.skipif(QEMU is None, reason="qemu-user not installed (.ci/run installs it)")
+def test_the_arm64_build_parses_every_value_as_this_machines_does(tmp_path: Path) -> None:
+    # the parser's code is the same; what could differ is the compiled arithmetic and byte
+    # handling of another architecture (char signedness, shifts), run here under qemu
+    values = _values()
+    host = _driver(tmp_path / "host", None)
+    arm64 = _driver(tmp_path / "arm64", "aarch64-linux-musl")
+    assert build_native.elf_machine(arm64) == build_layer.EM_AARCH64
+
+    def run(*command: str) -> str:
+        done = subprocess.run(command, input=values, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    expected = run(str(host))
+    assert len(expected.splitlines()) == len(values.splitlines())
+    lines = expected.splitlines()
+    assert "-" in expected and any(line[0].isdigit() for line in lines)
+    assert any(line.endswith("Z") for line in lines)  # formatted text, not only nulls
+    assert run(str(QEMU), str(arm64)) == expected

@@ -1,0 +1,92 @@
+"""Build functions/core/native/timestamps.c into a shared object, for this machine or Lambda.
+
+    python -m tools.build_native            # functions/core/native/_timestamps.so, this machine
+    python -m tools.build_native --lambda   # the same for Lambda (arm64, glibc 2.28+), into build/
+
+The compiler is zig's clang (the pinned `ziglang` wheel of requirements/dev.lock), so a
+clean machine needs no C toolchain and builds the arm64 object on x86_64 as well. The
+output is deterministic: no build id, no debug info, no paths.
+
+The machine's build is what the tests, `make local` and the benchmark load; the function
+zips carry the Lambda build (tools/build_functions.py), except the emulator's, which run
+on this machine (tools/local.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from stacks.compute import ARCHITECTURE
+from tools.build_layer import EM_AARCH64
+from tools.output import show_output
+from tools.paths import BUILD_DIR, REPO
+
+SOURCE = REPO / "functions" / "core" / "native" / "timestamps.c"
+#: Where the binding (functions/core/native/__init__.py) loads it from, in the tree and in a zip.
+LIBRARY_NAME = "_timestamps.so"
+HOST_LIBRARY = SOURCE.with_name(LIBRARY_NAME)
+ARCHIVE_NAME = f"functions/core/native/{LIBRARY_NAME}"
+# Lambda arm64 runs Amazon Linux 2023 (glibc 2.34); the layer's wheels ask for 2.28.
+LAMBDA_TARGET = "aarch64-linux-gnu.2.28"
+if ARCHITECTURE != "arm64":
+    raise RuntimeError(f"the native build targets arm64 only, not {ARCHITECTURE}")
+FLAGS = (
+    "-std=c11", "-O2", "-shared", "-fPIC", "-Wall", "-Wextra", "-Werror",
+    "-s", "-Wl,--build-id=none", "-fno-ident",
+)  # fmt: skip
+
+
+def compile_library(out: Path, target: str | None = None, source: Path = SOURCE) -> Path:
+    """Compile `source` into `out` for `target` (a zig target triple; None: this machine)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "ziglang", "cc", *FLAGS]
+    command += ["-target", target] if target else []
+    # compiled from its own folder: nothing of this checkout's location ends up in the object
+    command += [source.name, "-o", str(out.resolve())]
+    result = subprocess.run(  # noqa: S603
+        command, cwd=source.parent, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"native: compiling {source.name} failed:\n{result.stderr}")
+    return out
+
+
+def elf_machine(path: Path) -> int:
+    """The ELF e_machine of a shared object (EM_AARCH64 = 183, x86-64 = 62)."""
+    header = path.read_bytes()[:20]
+    if header[:4] != b"\x7fELF":
+        raise SystemExit(f"native: {path} is not an ELF object")
+    return int.from_bytes(header[18:20], "little")
+
+
+def lambda_library(out_dir: Path = BUILD_DIR / "native") -> Path:
+    """The Lambda (arm64) build of SOURCE under `out_dir`, checked to be arm64."""
+    path = compile_library(out_dir / f"arm64-{LIBRARY_NAME}", LAMBDA_TARGET)
+    if elf_machine(path) != EM_AARCH64:
+        raise SystemExit(f"native: {path} is not an arm64 ELF object")
+    return path
+
+
+def host_library(library: Path = HOST_LIBRARY, source: Path = SOURCE) -> Path:
+    """This machine's build, next to the binding, rebuilt only when the source is newer."""
+    if library.is_file() and library.stat().st_mtime >= source.stat().st_mtime:
+        return library
+    return compile_library(library, source=source)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lambda", dest="for_lambda", action="store_true", help="arm64 build")
+    args = parser.parse_args(argv)
+    # make decides when the machine's build is stale (Makefile NATIVE): always compile here
+    path = lambda_library() if args.for_lambda else compile_library(HOST_LIBRARY)
+    print(f"native: {path.relative_to(REPO)} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    show_output()
+    sys.exit(main())
