@@ -1,9 +1,10 @@
 /*
- * Runs functions/core/native/timestamps.c on the values of stdin, one per line, and prints
- * "<instant> <wall> <instant as text>" for each ("-" for null): the same program built for
- * this machine and for Lambda's arm64 (run under qemu) must print the same
- * (tests/tools/test_build_native.py).
+ * Loads a build of functions/core/native/timestamps.c (the shared object named by argv[1]),
+ * runs it on the values of stdin, one per line, and prints "<instant> <wall> <instant as
+ * text>" for each ("-" for null). Lambda's arm64 build, run under qemu-user, must print what
+ * this machine's build prints (tests/tools/test_build_native.py).
  */
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,9 +19,9 @@ struct ArrowArray {
     void *private_data;
 };
 
-int etl_parse_timestamps(const struct ArrowArray *in, struct ArrowArray *instant,
-                         struct ArrowArray *wall);
-int etl_format_instants(const struct ArrowArray *in, struct ArrowArray *out);
+static int (*etl_parse_timestamps)(const struct ArrowArray *in, struct ArrowArray *instant,
+                                   struct ArrowArray *wall);
+static int (*etl_format_instants)(const struct ArrowArray *in, struct ArrowArray *out);
 
 /* The first (only) value of a string-view array, or "-". */
 static void print_text(const struct ArrowArray *a) {
@@ -44,7 +45,15 @@ static void print_value(const struct ArrowArray *a) {
         printf("-");
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    void *library = argc == 2 ? dlopen(argv[1], RTLD_NOW) : NULL;
+    if (library == NULL) {
+        fprintf(stderr, "usage: native_driver LIBRARY < values (%s)\n", dlerror());
+        return 2;
+    }
+    *(void **)&etl_parse_timestamps = dlsym(library, "etl_parse_timestamps");
+    *(void **)&etl_format_instants = dlsym(library, "etl_format_instants");
+    if (etl_parse_timestamps == NULL || etl_format_instants == NULL) return 2;
     static char line[4096];
     while (fgets(line, sizeof line, stdin)) {
         int32_t length = (int32_t)strcspn(line, "\n");
