@@ -160,9 +160,27 @@ struct int64_block {
     const void *buffers[2];
 };
 
-static void release_int64(struct ArrowArray *array) {
+/* The release of every output: each owns one allocation, its private_data. */
+static void release_block(struct ArrowArray *array) {
     free(array->private_data);
     array->release = NULL;
+}
+
+/* `array` as an output of `length` values whose buffers live in `block`, which it owns. */
+static void owned_array(struct ArrowArray *array, int64_t length, int64_t null_count,
+                        int64_t n_buffers, const void **buffers, void *block) {
+    *array = (struct ArrowArray){
+        .length = length,
+        .null_count = null_count,
+        .offset = 0,
+        .n_buffers = n_buffers,
+        .n_children = 0,
+        .buffers = buffers,
+        .children = NULL,
+        .dictionary = NULL,
+        .release = release_block,
+        .private_data = block,
+    };
 }
 
 static int new_int64(struct ArrowArray *array, int64_t length, uint8_t **validity, int64_t **values) {
@@ -175,18 +193,7 @@ static int new_int64(struct ArrowArray *array, int64_t length, uint8_t **validit
     memset(*validity, 0, bitmap);
     block->buffers[0] = *validity;
     block->buffers[1] = *values;
-    *array = (struct ArrowArray){
-        .length = length,
-        .null_count = 0,
-        .offset = 0,
-        .n_buffers = 2,
-        .n_children = 0,
-        .buffers = block->buffers,
-        .children = NULL,
-        .dictionary = NULL,
-        .release = release_int64,
-        .private_data = block,
-    };
+    owned_array(array, length, 0, 2, block->buffers, block);
     return 0;
 }
 
@@ -296,11 +303,6 @@ struct text_block {
     int64_t text_size;
 };
 
-static void release_text(struct ArrowArray *array) {
-    free(array->private_data);
-    array->release = NULL;
-}
-
 /*
  * Write `in` (Int64 UTC microseconds) as §4's text into `out` (a string-view array).
  * Returns 0, or -1 when memory runs out, -2 when `in` is not an Int64 array this function
@@ -375,17 +377,6 @@ int etl_format_instants(const struct ArrowArray *in, struct ArrowArray *out) {
     block->buffers[1] = views;
     block->buffers[2] = text;
     block->buffers[3] = &block->text_size;
-    *out = (struct ArrowArray){
-        .length = n,
-        .null_count = nulls,
-        .offset = 0,
-        .n_buffers = 4,
-        .n_children = 0,
-        .buffers = block->buffers,
-        .children = NULL,
-        .dictionary = NULL,
-        .release = release_text,
-        .private_data = block,
-    };
+    owned_array(out, n, nulls, 4, block->buffers, block);
     return 0;
 }
