@@ -52,7 +52,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements/bench.lock
 # The core's C timestamp parser, built for this machine (tools/build_native.py; the function
 # zips carry Lambda's arm64 build). Every target that runs the core depends on it.
 NATIVE := functions/core/native/_timestamps.so
-$(NATIVE): functions/core/native/timestamps.c tools/build_native.py $(VENV)/.installed
+$(NATIVE): functions/core/native/timestamps.c functions/core/native/arrow.h tools/build_native.py | $(VENV)/.installed
 	@$(PY) -m tools.build_native
 
 .PHONY: help

@@ -130,13 +130,18 @@ def check_installed(pins: dict[str, str], tree: Path) -> None:
         raise SystemExit(f"layer: installed versions differ from {LAYER_LOCK.name}: {wrong}")
 
 
+def elf_machine(path: Path) -> int | None:
+    """The ELF e_machine of an object (EM_AARCH64 = 183, x86-64 = 62); None if not ELF."""
+    with path.open("rb") as stream:
+        header = stream.read(20)
+    return int.from_bytes(header[18:20], "little") if header[:4] == b"\x7fELF" else None
+
+
 def shared_objects(tree: Path) -> list[Path]:
     """Every ELF shared object in the tree, checked to be built for arm64."""
     objects = sorted(p for p in tree.rglob("*.so*") if p.is_file() and not p.is_symlink())
     for path in objects:
-        with path.open("rb") as stream:
-            header = stream.read(20)
-        if header[:4] != b"\x7fELF" or int.from_bytes(header[18:20], "little") != EM_AARCH64:
+        if elf_machine(path) != EM_AARCH64:
             raise SystemExit(f"layer: {path.relative_to(tree)} is not an arm64 ELF object")
     return objects
 

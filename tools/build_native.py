@@ -20,11 +20,12 @@ import sys
 from pathlib import Path
 
 from stacks.compute import ARCHITECTURE
-from tools.build_layer import EM_AARCH64
+from tools.build_layer import EM_AARCH64, elf_machine
 from tools.output import show_output
 from tools.paths import BUILD_DIR, REPO
 
 SOURCE = REPO / "functions" / "core" / "native" / "timestamps.c"
+HEADER = SOURCE.with_name("arrow.h")  # the Arrow C structures, included by SOURCE
 #: Where the binding (functions/core/native/__init__.py) loads it from, in the tree and in a zip.
 LIBRARY_NAME = "_timestamps.so"
 HOST_LIBRARY = SOURCE.with_name(LIBRARY_NAME)
@@ -54,14 +55,6 @@ def compile_library(out: Path, target: str | None = None, source: Path = SOURCE)
     return out
 
 
-def elf_machine(path: Path) -> int:
-    """The ELF e_machine of a shared object (EM_AARCH64 = 183, x86-64 = 62)."""
-    header = path.read_bytes()[:20]
-    if header[:4] != b"\x7fELF":
-        raise SystemExit(f"native: {path} is not an ELF object")
-    return int.from_bytes(header[18:20], "little")
-
-
 def lambda_library(out_dir: Path = BUILD_DIR / "native") -> Path:
     """The Lambda (arm64) build of SOURCE under `out_dir`, checked to be arm64."""
     path = compile_library(out_dir / f"arm64-{LIBRARY_NAME}", LAMBDA_TARGET)
@@ -71,8 +64,11 @@ def lambda_library(out_dir: Path = BUILD_DIR / "native") -> Path:
 
 
 def host_library(library: Path = HOST_LIBRARY, source: Path = SOURCE) -> Path:
-    """This machine's build, next to the binding, rebuilt only when the source is newer."""
-    if library.is_file() and library.stat().st_mtime >= source.stat().st_mtime:
+    """This machine's build, next to the binding, rebuilt only when it is older than the
+    source, its header or this recipe (the Makefile's NATIVE rule asks the same)."""
+    inputs = (source, source.with_name(HEADER.name), Path(__file__))
+    newest = max(p.stat().st_mtime for p in inputs if p.is_file())
+    if library.is_file() and library.stat().st_mtime >= newest:
         return library
     return compile_library(library, source=source)
 
@@ -81,8 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lambda", dest="for_lambda", action="store_true", help="arm64 build")
     args = parser.parse_args(argv)
-    # make decides when the machine's build is stale (Makefile NATIVE): always compile here
-    path = lambda_library() if args.for_lambda else compile_library(HOST_LIBRARY)
+    path = lambda_library() if args.for_lambda else host_library()
     print(f"native: {path.relative_to(REPO)} ({path.stat().st_size:,} bytes)")
     return 0
 

@@ -10,14 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-struct ArrowArray {
-    int64_t length, null_count, offset, n_buffers, n_children;
-    const void **buffers;
-    struct ArrowArray **children;
-    struct ArrowArray *dictionary;
-    void (*release)(struct ArrowArray *);
-    void *private_data;
-};
+#include "arrow.h"
 
 static int (*etl_parse_timestamps)(const struct ArrowArray *in, struct ArrowArray *instant,
                                    struct ArrowArray *wall);
@@ -26,12 +19,9 @@ static int (*etl_format_instants)(const struct ArrowArray *in, struct ArrowArray
 /* The first (only) value of a string-view array, or "-". */
 static void print_text(const struct ArrowArray *a) {
     const uint8_t *valid = a->buffers[0];
-    const uint8_t *view = a->buffers[1];
-    int32_t length, offset;
-    memcpy(&length, view, 4);
-    memcpy(&offset, view + 12, 4);
+    const view_t *view = a->buffers[1];
     if (valid[0] & 1)
-        printf("%.*s", (int)length, (const char *)a->buffers[2] + offset);
+        printf("%.*s", (int)view->length, (const char *)a->buffers[2] + view->u.ref.offset);
     else
         printf("-");
 }
@@ -57,18 +47,14 @@ int main(int argc, char **argv) {
     static char line[4096];
     while (fgets(line, sizeof line, stdin)) {
         int32_t length = (int32_t)strcspn(line, "\n");
-        uint8_t view[16] = {0};
-        memcpy(view, &length, 4);
+        view_t view = {.length = length};
         if (length <= 12) {
-            memcpy(view + 4, line, (size_t)length);
+            memcpy(view.u.inline_bytes, line, (size_t)length);
         } else {
-            int32_t buffer = 0, offset = 0;
-            memcpy(view + 4, line, 4);
-            memcpy(view + 8, &buffer, 4);
-            memcpy(view + 12, &offset, 4);
+            memcpy(view.u.ref.prefix, line, 4); /* buffer 0, offset 0: the line itself */
         }
         int64_t sizes[1] = {length};
-        const void *buffers[4] = {NULL, view, line, sizes};
+        const void *buffers[4] = {NULL, &view, line, sizes};
         struct ArrowArray in = {.length = 1, .n_buffers = 4, .buffers = buffers};
         struct ArrowArray instant, wall;
         if (etl_parse_timestamps(&in, &instant, &wall) != 0) return 1;

@@ -35,6 +35,7 @@ def test_the_build_writes_the_library_where_the_binding_loads_it() -> None:
 def test_this_machines_build_is_rebuilt_only_when_its_source_is_newer(tmp_path: Path) -> None:
     source = tmp_path / "timestamps.c"
     shutil.copyfile(build_native.SOURCE, source)
+    shutil.copyfile(build_native.HEADER, tmp_path / build_native.HEADER.name)
     library = tmp_path / build_native.LIBRARY_NAME
 
     built = build_native.host_library(library, source)
@@ -57,12 +58,11 @@ def test_a_source_that_does_not_compile_stops_the_build_with_the_compilers_messa
     assert not (tmp_path / "broken.so").exists()
 
 
-def test_a_file_that_is_not_elf_is_refused(tmp_path: Path) -> None:
+def test_a_file_that_is_not_elf_has_no_machine(tmp_path: Path) -> None:
     fake = tmp_path / "fake.so"
     fake.write_bytes(b"#!/bin/sh\n" * 4)
 
-    with pytest.raises(SystemExit, match="not an ELF"):
-        build_native.elf_machine(fake)
+    assert build_native.elf_machine(fake) is None
 
 
 def _driver(out: Path, target: str | None) -> Path:
@@ -71,7 +71,10 @@ def _driver(out: Path, target: str | None) -> Path:
     command = [sys.executable, "-m", "ziglang", "cc", "-std=c11", "-O2", "-Wall", "-Werror"]
     command += ["-target", target] if target else []
     source = Path(__file__).with_name("native_driver.c")
-    subprocess.run([*command, str(source), "-ldl", "-o", str(out)], check=True, timeout=300)
+    include = f"-I{build_native.HEADER.parent}"  # the Arrow structures of the routine
+    subprocess.run(
+        [*command, include, str(source), "-ldl", "-o", str(out)], check=True, timeout=300
+    )
     return out
 
 
