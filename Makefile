@@ -49,10 +49,11 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements/bench.lock
 	@$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -r requirements/bench.lock
 	@touch $@
 
-# The core's C timestamp parser, built for this machine (tools/build_native.py; the function
-# zips carry Lambda's arm64 build). Every target that runs the core depends on it.
-NATIVE := functions/core/native/_timestamps.so
-$(NATIVE): functions/core/native/timestamps.c functions/core/native/arrow.h tools/build_native.py | $(VENV)/.installed
+# The core's C routines (every .c file of functions/core/native), built for this machine
+# (tools/build_native.py; the function zips carry Lambda's arm64 build). Every target that
+# runs the core depends on it.
+NATIVE := functions/core/native/_native.so
+$(NATIVE): $(wildcard functions/core/native/*.c) functions/core/native/arrow.h tools/build_native.py | $(VENV)/.installed
 	@$(PY) -m tools.build_native
 
 .PHONY: help
@@ -63,7 +64,7 @@ help: ## List the targets
 venv: $(VENV)/.installed ## Create .venv from the pinned lock (every other target does this itself)
 
 .PHONY: native
-native: $(NATIVE) ## Build the core's C timestamp parser for this machine (functions/core/native)
+native: $(NATIVE) ## Build the core's C routines for this machine (functions/core/native)
 
 .PHONY: templates
 templates: $(VENV)/.installed ## Render every CloudFormation template into templates/

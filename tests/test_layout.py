@@ -3,8 +3,8 @@
 - Every source module (contract/, stacks/, functions/, tools/, bench/, generate.py) has at
   most MAX_LINES lines; ruff's C90/PLR0912/PLR0915 bound each function (pyproject.toml).
 - Every test directory mirrors a source directory (``tests/functions/core`` tests
-  ``functions/core``), and every test module is named after the module or package it tests
-  (``test_rules.py`` tests ``rules.py``), except the few listed in CROSS_CUTTING, which test
+  ``functions/core``), and every test module is named after the module, package or C file it
+  tests (``test_rules.py`` tests ``rules.py``), except the few listed in CROSS_CUTTING, which test
   one concept across several modules and say so.
 """
 
@@ -76,7 +76,8 @@ def test_test_modules_are_named_after_what_they_test() -> None:
             name = test.stem.removeprefix("test_")
             if _rel(test) in CROSS_CUTTING:
                 continue
-            if not ((source / f"{name}.py").is_file() or (source / name).is_dir()):
+            tested = (source / f"{name}.py", source / f"{name}.c", source / name)
+            if not any(p.exists() for p in tested):
                 strays.append(_rel(test))
     assert strays == [], f"test modules named after nothing in the mirrored source: {strays}"
 

@@ -1,6 +1,6 @@
-"""Build functions/core/native/timestamps.c into a shared object, for this machine or Lambda.
+"""Build the C files of functions/core/native into one shared object, for this machine or Lambda.
 
-    python -m tools.build_native            # functions/core/native/_timestamps.so, this machine
+    python -m tools.build_native            # functions/core/native/_native.so, this machine
     python -m tools.build_native --lambda   # the same for Lambda (arm64, glibc 2.28+), into build/
 
 The compiler is zig's clang (the pinned `ziglang` wheel of requirements/dev.lock), so a
@@ -24,11 +24,13 @@ from tools.build_layer import EM_AARCH64, elf_machine
 from tools.output import show_output
 from tools.paths import BUILD_DIR, REPO
 
-SOURCE = REPO / "functions" / "core" / "native" / "timestamps.c"
-HEADER = SOURCE.with_name("arrow.h")  # the Arrow C structures, included by SOURCE
+NATIVE_DIR = REPO / "functions" / "core" / "native"
+#: Every C file of the folder goes into the one object (the Makefile's NATIVE rule says the same).
+SOURCES = tuple(sorted(NATIVE_DIR.glob("*.c")))
+HEADER = NATIVE_DIR / "arrow.h"  # the Arrow C structures, included by timestamps.c
 #: Where the binding (functions/core/native/__init__.py) loads it from, in the tree and in a zip.
-LIBRARY_NAME = "_timestamps.so"
-HOST_LIBRARY = SOURCE.with_name(LIBRARY_NAME)
+LIBRARY_NAME = "_native.so"
+HOST_LIBRARY = NATIVE_DIR / LIBRARY_NAME
 ARCHIVE_NAME = f"functions/core/native/{LIBRARY_NAME}"
 # Lambda arm64 runs Amazon Linux 2023 (glibc 2.34); the layer's wheels ask for 2.28.
 LAMBDA_TARGET = "aarch64-linux-gnu.2.28"
@@ -40,37 +42,41 @@ FLAGS = (
 )  # fmt: skip
 
 
-def compile_library(out: Path, target: str | None = None, source: Path = SOURCE) -> Path:
-    """Compile `source` into `out` for `target` (a zig target triple; None: this machine)."""
+def compile_library(
+    out: Path, target: str | None = None, sources: tuple[Path, ...] = SOURCES
+) -> Path:
+    """Compile `sources` (files of one folder) into `out` for `target` (a zig target triple;
+    None: this machine)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "ziglang", "cc", *FLAGS]
     command += ["-target", target] if target else []
     # compiled from its own folder: nothing of this checkout's location ends up in the object
-    command += [source.name, "-o", str(out.resolve())]
+    command += [*(s.name for s in sources), "-o", str(out.resolve())]
     result = subprocess.run(  # noqa: S603
-        command, cwd=source.parent, capture_output=True, text=True, check=False
+        command, cwd=sources[0].parent, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        raise SystemExit(f"native: compiling {source.name} failed:\n{result.stderr}")
+        names = ", ".join(s.name for s in sources)
+        raise SystemExit(f"native: compiling {names} failed:\n{result.stderr}")
     return out
 
 
 def lambda_library(out_dir: Path = BUILD_DIR / "native") -> Path:
-    """The Lambda (arm64) build of SOURCE under `out_dir`, checked to be arm64."""
+    """The Lambda (arm64) build of SOURCES under `out_dir`, checked to be arm64."""
     path = compile_library(out_dir / f"arm64-{LIBRARY_NAME}", LAMBDA_TARGET)
     if elf_machine(path) != EM_AARCH64:
         raise SystemExit(f"native: {path} is not an arm64 ELF object")
     return path
 
 
-def host_library(library: Path = HOST_LIBRARY, source: Path = SOURCE) -> Path:
-    """This machine's build, next to the binding, rebuilt only when it is older than the
-    source, its header or this recipe (the Makefile's NATIVE rule asks the same)."""
-    inputs = (source, source.with_name(HEADER.name), Path(__file__))
+def host_library(library: Path = HOST_LIBRARY, sources: tuple[Path, ...] = SOURCES) -> Path:
+    """This machine's build, next to the binding, rebuilt only when it is older than a
+    source, the header or this recipe (the Makefile's NATIVE rule asks the same)."""
+    inputs = (*sources, sources[0].with_name(HEADER.name), Path(__file__))
     newest = max(p.stat().st_mtime for p in inputs if p.is_file())
     if library.is_file() and library.stat().st_mtime >= newest:
         return library
-    return compile_library(library, source=source)
+    return compile_library(library, sources=sources)
 
 
 def main(argv: list[str] | None = None) -> int:

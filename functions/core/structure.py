@@ -1,8 +1,10 @@
 """File-level (structural) checks, data-contract.md §2: one streaming pass before any row.
 
 The header is read by the tokenizer (syntax.read_record); the data records, piece by piece
-(chunks.py), by the anchored record patterns in polars' Rust regex engine: UTF-8, quoting,
-lone CRs, field counts and blank lines, with no Python loop over the file. The record the
+(chunks.py), first by one C pass (native/records.c) that accepts a piece of whole one-line
+records of the header's width, the usual case; any other piece by the anchored record
+patterns in polars' Rust regex engine: UTF-8, quoting, lone CRs, field counts and blank
+lines, with no Python loop over the file. The record the
 patterns stop at is explained by the tokenizer, naming its line (and byte offset). Every
 problem raises StructuralError: the whole file fails with its message. An invalid UTF-8
 byte anywhere in the file is reported before any syntax problem.
@@ -17,7 +19,7 @@ from typing import BinaryIO, NoReturn
 
 import polars as pl
 
-from functions.core import chunks, syntax
+from functions.core import chunks, native, syntax
 from functions.core.chunks import Piece, Pieces
 from functions.core.encoding import BOM, text_series, utf8_error
 from functions.core.header import Header, StructuralError, header_from
@@ -102,13 +104,13 @@ def _read_header(f: BinaryIO, path: Path) -> tuple[Header, int]:
 def _records(piece: Piece, width: int, path: Path) -> tuple[int, int]:
     """(bytes of `piece` in whole valid records, their number); StructuralError on the first
     broken record. The bytes left are an unfinished record, whose end is in the next piece."""
+    if native.one_line_records(piece.data, width):
+        return len(piece.data), piece.lfs  # the usual case, in one pass without a copy
     text = text_series(piece.data)
     if text is None:
         _fail(path, "the file is not valid UTF-8")
     size = len(piece.data)
     limit = width if width <= syntax.MAX_PATTERN_WIDTH else None
-    if limit is not None and _left(text, syntax.records_pattern(limit, one_line=True)) == 0:
-        return size, piece.lfs  # every record on one line, the usual case: one regex pass
     valid = size - _left(text, syntax.records_pattern(limit))
     if valid < size and piece.final and _is_last_record(piece.data[valid:], limit):
         valid = size

@@ -18,24 +18,22 @@ from dataclasses import dataclass
 UNQUOTED = r'[^",\r\n]*'
 # A quoted field: anything but a lone quote (CR and LF are data); `""` is a doubled quote.
 QUOTED = r'"(?:[^"]|"")*"'
-# The same without LF inside: when every record of a text matches it, records are lines.
-QUOTED_ONE_LINE = r'"(?:[^"\n]|"")*"'
 # The Rust regex's compiled size grows with the width of a record pattern; past this many
 # fields (about 5,000 exceed its limit) records are cut by `ANY_RECORD` and counted apart.
 MAX_PATTERN_WIDTH = 1_500
 
 
-def _field(quoted: str = QUOTED) -> str:
-    return f"(?:{UNQUOTED}|{quoted})"
+def _field() -> str:
+    return f"(?:{UNQUOTED}|{QUOTED})"
 
 
-def records_pattern(width: int | None, *, one_line: bool = False) -> str:
+def records_pattern(width: int | None) -> str:
     """Anchored: the whole records (of `width` fields, any number if None) starting the text.
 
     Each ends with LF or CRLF; used with `str.replace(pattern, "")`, what is left starts at
     the first record that is not whole and valid.
     """
-    f = _field(QUOTED_ONE_LINE if one_line else QUOTED)
+    f = _field()
     count = "*" if width is None else f"{{{width - 1}}}"
     return f"^(?:{f}(?:,{f}){count}\\r?\\n)*"
 

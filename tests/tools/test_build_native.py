@@ -20,31 +20,35 @@ def test_the_lambda_build_is_an_arm64_object_exporting_the_parser(tmp_path: Path
 
     assert build_native.elf_machine(library) == build_layer.EM_AARCH64
     body = library.read_bytes()
-    assert b"etl_parse_timestamps" in body and b"etl_int64_schema" in body
+    for routine in (b"etl_parse_timestamps", b"etl_int64_schema", b"etl_one_line_records"):
+        assert routine in body
     # no path of this machine inside (it is compiled from its own folder, stripped)
     assert str(build_native.REPO).encode() not in body
 
 
 def test_the_build_writes_the_library_where_the_binding_loads_it() -> None:
     # tools/ cannot import the binding (it loads the library); the names must still agree
-    binding = build_native.SOURCE.with_name("__init__.py").read_text()
+    binding = (build_native.NATIVE_DIR / "__init__.py").read_text()
     assert f'"{build_native.LIBRARY_NAME}"' in binding
     assert f"functions/core/native/{build_native.LIBRARY_NAME}" == build_native.ARCHIVE_NAME
 
 
 def test_this_machines_build_is_rebuilt_only_when_its_source_is_newer(tmp_path: Path) -> None:
-    source = tmp_path / "timestamps.c"
-    shutil.copyfile(build_native.SOURCE, source)
+    sources = tuple(tmp_path / s.name for s in build_native.SOURCES)
+    for original, copy in zip(build_native.SOURCES, sources, strict=True):
+        shutil.copyfile(original, copy)
     shutil.copyfile(build_native.HEADER, tmp_path / build_native.HEADER.name)
     library = tmp_path / build_native.LIBRARY_NAME
 
-    built = build_native.host_library(library, source)
+    built = build_native.host_library(library, sources)
     first = built.stat().st_mtime_ns
-    assert build_native.host_library(library, source).stat().st_mtime_ns == first
+    assert build_native.host_library(library, sources).stat().st_mtime_ns == first
 
-    later = first + 10**9
-    os.utime(source, ns=(later, later))
-    assert build_native.host_library(library, source).stat().st_mtime_ns > first
+    for source in sources:  # each of them, not only the first
+        later = built.stat().st_mtime_ns + 10**9
+        os.utime(source, ns=(later, later))
+        assert build_native.host_library(library, sources).stat().st_mtime_ns > first
+        first = built.stat().st_mtime_ns
 
 
 def test_a_source_that_does_not_compile_stops_the_build_with_the_compilers_message(
@@ -54,7 +58,7 @@ def test_a_source_that_does_not_compile_stops_the_build_with_the_compilers_messa
     source.write_text("int f(void) { return undeclared; }\n")
 
     with pytest.raises(SystemExit, match="undeclared"):
-        build_native.compile_library(tmp_path / "broken.so", source=source)
+        build_native.compile_library(tmp_path / "broken.so", sources=(source,))
     assert not (tmp_path / "broken.so").exists()
 
 
@@ -78,8 +82,9 @@ def _driver(out: Path, target: str | None) -> Path:
     return out
 
 
-def _values() -> str:
-    """The adversarial timestamps (trimmed, one per line) and seeded values near the grammar."""
+def _values() -> bytes:
+    """The adversarial timestamps (trimmed, one per line), seeded values near the grammar, and
+    seeded lines of CSV bytes for the structure fast path (invalid UTF-8 among them)."""
     rng = random.Random(13)
     near = ["".join(rng.choices("0123456789-:T Z.+", k=rng.randrange(30))) for _ in range(3000)]
     shaped = [
@@ -90,7 +95,21 @@ def _values() -> str:
         for _ in range(3000)
     ]
     adversarial = [v.strip() for _, v in adversarial_values.TIMESTAMPS if "\n" not in v]
-    return "\n".join([*adversarial, *near, *shaped]) + "\n"
+    text = "\n".join([*adversarial, *near, *shaped]).encode()
+    pieces = [
+        b"a",
+        b",",
+        b'"',
+        b'""',
+        b"\r",
+        "é".encode(),
+        "😀".encode(),
+        b"\xed\xa0\x80",
+        b"\xc3",
+        b"\xff",
+    ]
+    csv = [b"".join(rng.choices(pieces, k=rng.randrange(12))) for _ in range(3000)]
+    return text + b"\n" + b"\n".join(csv) + b"\n"
 
 
 QEMU = shutil.which("qemu-aarch64-static") or shutil.which("qemu-aarch64")
@@ -111,14 +130,15 @@ def test_the_arm64_build_parses_every_value_as_this_machines_does(tmp_path: Path
     assert build_native.elf_machine(arm64) == build_layer.EM_AARCH64
 
     def run(*command: str) -> str:
-        done = subprocess.run(command, input=values, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(command, input=values, capture_output=True, timeout=300)
         assert done.returncode == 0, done.stderr
-        return done.stdout
+        return done.stdout.decode()
 
     expected = run(str(host), str(build_native.host_library()))
     lines = expected.splitlines()
-    assert len(lines) == len(values.splitlines())
+    assert len(lines) == values.count(b"\n")
     assert "-" in expected and any(line[0].isdigit() for line in lines)
-    assert any(line.endswith("Z") for line in lines)  # formatted text, not only nulls
+    assert any(line.split(" ")[2].endswith("Z") for line in lines)  # formatted, not only nulls
+    assert {line[-3:] for line in lines} >= {"100", "010", "001", "000"}  # every verdict
     shipped = build_native.lambda_library(tmp_path / "lambda")
     assert run(str(QEMU), "-L", str(ARM64_ROOT), str(arm64), str(shipped)) == expected

@@ -1,10 +1,14 @@
-"""The core's native routines, in timestamps.c: data-contract.md §3.3's timestamps parsed,
-and §4's written, each in one pass over a column.
+"""The core's native routines, one shared object built from the C files of this folder:
 
-Polars hands a column over the Arrow C data interface (a String column exports as string
-views, an Int64 one as values) and takes the results back the same way, without a copy. The
-shared object is built from timestamps.c for this machine by `make` (tools/build_native.py)
-and for Lambda's arm64 into each function zip; it sits next to this file.
+- timestamps.c: data-contract.md §3.3's timestamps parsed, and §4's written, each in one
+  pass over a column. Polars hands a column over the Arrow C data interface (a String
+  column exports as string views, an Int64 one as values) and takes the results back the
+  same way, without a copy.
+- records.c: §2.1's usual case (UTF-8, whole one-line records of the header's width)
+  checked in one pass over a piece of the file, the structure pass's fast path.
+
+The object is built for this machine by `make` (tools/build_native.py) and for Lambda's
+arm64 into each function zip; it sits next to this file.
 """
 
 from __future__ import annotations
@@ -17,8 +21,7 @@ from typing import Any
 
 import polars as pl
 
-LIBRARY = Path(__file__).with_name("_timestamps.so")
-SOURCE = Path(__file__).with_name("timestamps.c")
+LIBRARY = Path(__file__).with_name("_native.so")
 
 
 class _Schema(ctypes.Structure):
@@ -63,7 +66,7 @@ FORMAT_MAX_ROWS = (2**31 - 1) // 27
 def _load() -> ctypes.CDLL:
     if not LIBRARY.is_file():
         raise ImportError(
-            f"{LIBRARY} is missing: build it from {SOURCE.name} with `make native` "
+            f"{LIBRARY} is missing: build it from the C files next to it with `make native` "
             "(every make target that runs the core does this first)"
         )
     lib = ctypes.CDLL(str(LIBRARY))
@@ -71,6 +74,8 @@ def _load() -> ctypes.CDLL:
     lib.etl_parse_timestamps.restype = ctypes.c_int
     lib.etl_format_instants.argtypes = [ctypes.POINTER(_Array)] * 2
     lib.etl_format_instants.restype = ctypes.c_int
+    lib.etl_one_line_records.argtypes = [ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64]
+    lib.etl_one_line_records.restype = ctypes.c_int
     for schema in (lib.etl_int64_schema, lib.etl_string_view_schema):
         schema.argtypes = [ctypes.POINTER(_Schema)]
         schema.restype = None
@@ -160,3 +165,10 @@ def format_instants(us: pl.Series) -> pl.Series:
     if not pieces:
         return pl.Series(us.name, [], dtype=pl.String)
     return pl.concat(pieces, rechunk=False).alias(us.name)
+
+
+def one_line_records(data: bytes, width: int) -> bool:
+    """Whether `data` is valid UTF-8 made only of whole records of `width` fields, each on
+    one line and ending with LF or CRLF (data-contract.md §2.1's usual case). False says only
+    that it is not that case: the caller's general checks decide, and explain."""
+    return _lib.etl_one_line_records(data, len(data), width) == 1

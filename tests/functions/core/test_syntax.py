@@ -10,9 +10,9 @@ from functions.core import syntax
 from functions.core.syntax import Field, Problem, Record, read_record
 
 
-def _accepted(text: str, width: int | None, *, one_line: bool = False) -> str:
+def _accepted(text: str, width: int | None) -> str:
     """The run of whole records the anchored pattern accepts at the start of `text`."""
-    left = pl.Series([text]).str.replace(syntax.records_pattern(width, one_line=one_line), "")
+    left = pl.Series([text]).str.replace(syntax.records_pattern(width), "")
     return text[: len(text) - len(left[0])]
 
 
@@ -34,13 +34,6 @@ def _accepted(text: str, width: int | None, *, one_line: bool = False) -> str:
 )
 def test_records_pattern_accepts_exactly_the_valid_records(text: str, accepted: str) -> None:
     assert _accepted(text, 3) == accepted
-
-
-def test_one_line_pattern_stops_at_a_quoted_line_break() -> None:
-    text = 'a,b\n"c\nd",e\nf,g\n'
-
-    assert _accepted(text, 2, one_line=True) == "a,b\n"
-    assert _accepted(text, 2) == text
 
 
 def test_any_width_pattern_checks_syntax_only() -> None:

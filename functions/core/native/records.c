@@ -1,0 +1,114 @@
+/*
+ * The usual case of docs/data-contract.md §2.1, checked in one pass over a piece of the file:
+ * every byte is UTF-8, and the bytes are whole records of exactly `width` fields, each on one
+ * line and ending with LF or CRLF.
+ *
+ * It is the fast path of the structure pass (functions/core/structure.py): a yes means the
+ * piece is valid and its records are its lines; a no means only "not the usual case", and
+ * the piece goes through the regular expressions and the tokenizer, which find and explain
+ * the problem (or accept a record spanning lines). So the only thing this code must never do
+ * is say yes to what they reject; tests/functions/core/native/test_records.py holds it
+ * to that answer on generated pieces, in both directions.
+ *
+ * The grammar, as syntax.py writes it (UNQUOTED, QUOTED), less the line feeds QUOTED allows
+ * inside quotes: a field is either
+ *   - unquoted: bytes other than `"` `,` CR LF, or
+ *   - quoted: `"`, then bytes other than `"` and LF or a doubled `""`, then `"`;
+ * fields are separated by `,`; a record ends with LF or CRLF. A CR is allowed inside a
+ * quoted field (as data), nowhere else but right before the LF ending a record.
+ *
+ * UTF-8 is checked as Rust's str::from_utf8 (and Python's strict decoder) does: no overlong
+ * forms, no surrogates (U+D800-DFFF), nothing above U+10FFFF, no truncated sequence.
+ * Plain C11, no allocation; every read is bounded by `length`.
+ */
+#include <stdint.h>
+
+/* The length of the UTF-8 sequence starting at p[0] (>= 0x80) within p[0..left), or 0 if it
+ * is not a valid one. */
+static inline int64_t utf8_sequence(const uint8_t *p, int64_t left) {
+    const uint8_t b = p[0];
+    int64_t n;
+    uint8_t lo = 0x80, hi = 0xBF; /* the allowed range of the second byte */
+    if (b >= 0xC2 && b <= 0xDF) {
+        n = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        n = 3;
+        if (b == 0xE0) lo = 0xA0;      /* overlong below U+0800 */
+        else if (b == 0xED) hi = 0x9F; /* surrogates */
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 4;
+        if (b == 0xF0) lo = 0x90;      /* overlong below U+10000 */
+        else if (b == 0xF4) hi = 0x8F; /* above U+10FFFF */
+    } else {
+        return 0; /* a continuation byte, C0, C1 or F5-FF first */
+    }
+    if (left < n || p[1] < lo || p[1] > hi) return 0;
+    for (int64_t k = 2; k < n; k++)
+        if ((p[k] & 0xC0) != 0x80) return 0;
+    return n;
+}
+
+/* 1 when data[0..length) is valid UTF-8 made of whole one-line records of `width` fields
+ * (an empty piece included), else 0. */
+int etl_one_line_records(const uint8_t *data, int64_t length, int64_t width) {
+    if (width < 1) return 0;
+    int64_t i = 0;
+    while (i < length) { /* a record starts at i */
+        int64_t fields = 0;
+        for (;;) { /* a field starts at i, possibly at the end of the piece (after a comma) */
+            fields++;
+            if (i < length && data[i] == '"') { /* a quoted field */
+                i++;
+                for (;;) {
+                    if (i >= length) return 0; /* never closed */
+                    const uint8_t c = data[i];
+                    if (c == '"') {
+                        if (i + 1 < length && data[i + 1] == '"') {
+                            i += 2; /* a doubled quote */
+                            continue;
+                        }
+                        i++; /* the closing quote */
+                        break;
+                    }
+                    if (c == '\n') return 0; /* a record spanning lines: not the usual case */
+                    if (c < 0x80) {
+                        i++;
+                    } else {
+                        const int64_t n = utf8_sequence(data + i, length - i);
+                        if (n == 0) return 0;
+                        i += n;
+                    }
+                }
+            } else { /* an unquoted field, possibly empty */
+                while (i < length) {
+                    const uint8_t c = data[i];
+                    if (c == '"' || c == ',' || c == '\r' || c == '\n') break;
+                    if (c < 0x80) {
+                        i++;
+                    } else {
+                        const int64_t n = utf8_sequence(data + i, length - i);
+                        if (n == 0) return 0;
+                        i += n;
+                    }
+                }
+            }
+            /* after a field: a separator or the end of the record, nothing else */
+            if (i >= length) return 0; /* the piece ends inside a record */
+            const uint8_t c = data[i];
+            if (c == ',') {
+                i++;
+                continue; /* the next field */
+            }
+            if (c == '\r') {
+                if (i + 1 >= length || data[i + 1] != '\n') return 0; /* a lone CR */
+                i++;
+            } else if (c != '\n') {
+                return 0; /* a stray quote, or text after a closing quote */
+            }
+            i++; /* past the LF: the next record starts here */
+            break;
+        }
+        if (fields != width) return 0;
+    }
+    return 1;
+}
