@@ -1,8 +1,9 @@
 /*
  * Loads a build of functions/core/native (the shared object named by argv[1]), runs it on the
- * lines of stdin and prints, for each, "<instant> <wall> <instant as text> <records>": the
- * line parsed as a timestamp ("-" for null), then whether the line with its LF is one
- * record of 1, 2 and 3 fields by the structure fast path ("010": two). Lambda's arm64 build,
+ * lines of stdin and prints, for each, "<instant> <wall> <instant as text> <amount> <records>":
+ * the line parsed as a timestamp ("-" for null), the line normalized as an amount, then
+ * whether the line with its LF is one record of 1, 2 and 3 fields by the structure fast
+ * path ("010": two). Lambda's arm64 build,
  * run under qemu-user, must print what this machine's build prints
  * (tests/tools/test_build_native.py).
  */
@@ -17,6 +18,7 @@
 static int (*etl_parse_timestamps)(const struct ArrowArray *in, struct ArrowArray *instant,
                                    struct ArrowArray *wall);
 static int (*etl_format_instants)(const struct ArrowArray *in, struct ArrowArray *out);
+static int (*etl_normalize_amounts)(const struct ArrowArray *in, struct ArrowArray *out);
 static int (*etl_one_line_records)(const uint8_t *data, int64_t length, int64_t width);
 
 /* The first (only) value of a string-view array, or "-". */
@@ -24,7 +26,7 @@ static void print_text(const struct ArrowArray *a) {
     const uint8_t *valid = a->buffers[0];
     const view_t *view = a->buffers[1];
     if (valid[0] & 1)
-        printf("%.*s", (int)view->length, (const char *)a->buffers[2] + view->u.ref.offset);
+        printf("%.*s", (int)view->length, (const char *)view_bytes(a, view));
     else
         printf("-");
 }
@@ -46,9 +48,10 @@ int main(int argc, char **argv) {
     }
     *(void **)&etl_parse_timestamps = dlsym(library, "etl_parse_timestamps");
     *(void **)&etl_format_instants = dlsym(library, "etl_format_instants");
+    *(void **)&etl_normalize_amounts = dlsym(library, "etl_normalize_amounts");
     *(void **)&etl_one_line_records = dlsym(library, "etl_one_line_records");
     if (etl_parse_timestamps == NULL || etl_format_instants == NULL) return 2;
-    if (etl_one_line_records == NULL) return 2;
+    if (etl_normalize_amounts == NULL || etl_one_line_records == NULL) return 2;
     static char line[4096];
     while (fgets(line, sizeof line, stdin)) {
         int32_t length = (int32_t)strcspn(line, "\n");
@@ -71,6 +74,11 @@ int main(int argc, char **argv) {
         if (etl_format_instants(&instant, &text) != 0) return 1;
         print_text(&text);
         printf(" ");
+        struct ArrowArray amount;
+        if (etl_normalize_amounts(&in, &amount) != 0) return 1;
+        print_text(&amount);
+        printf(" ");
+        amount.release(&amount);
         const int64_t record = length + (line[length] == '\n'); /* the line with its LF */
         for (int64_t width = 1; width <= 3; width++)
             printf("%d", etl_one_line_records((const uint8_t *)line, record, width));

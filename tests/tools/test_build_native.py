@@ -20,8 +20,11 @@ def test_the_lambda_build_is_an_arm64_object_exporting_the_parser(tmp_path: Path
 
     assert build_native.elf_machine(library) == build_layer.EM_AARCH64
     body = library.read_bytes()
-    for routine in (b"etl_parse_timestamps", b"etl_int64_schema", b"etl_one_line_records"):
+    exported = (b"etl_parse_timestamps", b"etl_format_instants", b"etl_normalize_amounts")
+    for routine in (*exported, b"etl_int64_schema", b"etl_one_line_records"):
         assert routine in body
+    for internal in (b"etl_new_int64", b"etl_text_begin"):  # shared by the routines, hidden
+        assert internal not in body
     # no path of this machine inside (it is compiled from its own folder, stripped)
     assert str(build_native.REPO).encode() not in body
 
@@ -83,8 +86,9 @@ def _driver(out: Path, target: str | None) -> Path:
 
 
 def _values() -> bytes:
-    """The adversarial timestamps (trimmed, one per line), seeded values near the grammar, and
-    seeded lines of CSV bytes for the structure fast path (invalid UTF-8 among them)."""
+    """The adversarial timestamps and amounts (trimmed, one per line), seeded values near
+    both grammars, and seeded lines of CSV bytes for the structure fast path (invalid UTF-8
+    among them)."""
     rng = random.Random(13)
     near = ["".join(rng.choices("0123456789-:T Z.+", k=rng.randrange(30))) for _ in range(3000)]
     shaped = [
@@ -94,8 +98,10 @@ def _values() -> bytes:
         f"{rng.choice(['', 'Z', f'+{rng.randrange(25):02d}:{rng.randrange(61):02d}', '-0530'])}"
         for _ in range(3000)
     ]
+    amounts = ["".join(rng.choices("0123456789,.+-", k=rng.randrange(24))) for _ in range(3000)]
     adversarial = [v.strip() for _, v in adversarial_values.TIMESTAMPS if "\n" not in v]
-    text = "\n".join([*adversarial, *near, *shaped]).encode()
+    adversarial += [v.strip() for _, v in adversarial_values.AMOUNTS if "\n" not in v]
+    text = "\n".join([*adversarial, *near, *shaped, *amounts]).encode()
     pieces = [
         b"a",
         b",",
@@ -139,6 +145,7 @@ def test_the_arm64_build_parses_every_value_as_this_machines_does(tmp_path: Path
     assert len(lines) == values.count(b"\n")
     assert "-" in expected and any(line[0].isdigit() for line in lines)
     assert any(line.split(" ")[2].endswith("Z") for line in lines)  # formatted, not only nulls
+    assert any(line.split(" ")[3][-3:-2] == "." for line in lines)  # amounts written, too
     assert {line[-3:] for line in lines} >= {"100", "010", "001", "000"}  # every verdict
     shipped = build_native.lambda_library(tmp_path / "lambda")
     assert run(str(QEMU), "-L", str(ARM64_ROOT), str(arm64), str(shipped)) == expected

@@ -4,10 +4,12 @@
   pass over a column. Polars hands a column over the Arrow C data interface (a String
   column exports as string views, an Int64 one as values) and takes the results back the
   same way, without a copy.
+- amounts.c: §3.2's amounts checked and written as §4 writes them, in one pass over a
+  column, the same way.
 - records.c: §2.1's usual case (UTF-8, whole one-line records of the header's width)
   checked in one pass over a piece of the file, the structure pass's fast path.
 
-The object is built for this machine by `make` (tools/build_native.py) and for Lambda's
+arrays.c builds the output arrays of the first two. The object is built for this machine by `make` (tools/build_native.py) and for Lambda's
 arm64 into each function zip; it sits next to this file.
 """
 
@@ -59,8 +61,10 @@ _Array._fields_ = [
 _STRING_VIEW = b"vu"
 _INT64 = b"l"
 _ERRORS = {-1: "out of memory", -2: "not an array of the expected type", -3: "too long"}
-#: The most rows `etl_format_instants` takes at once (its text offsets are 32-bit).
+#: The most rows `etl_format_instants` and `etl_normalize_amounts` take at once (their
+#: output's text offsets are 32-bit, and a value is at most 27 and 20 bytes long).
 FORMAT_MAX_ROWS = (2**31 - 1) // 27
+AMOUNT_MAX_ROWS = (2**31 - 1) // 20
 
 
 def _load() -> ctypes.CDLL:
@@ -74,6 +78,8 @@ def _load() -> ctypes.CDLL:
     lib.etl_parse_timestamps.restype = ctypes.c_int
     lib.etl_format_instants.argtypes = [ctypes.POINTER(_Array)] * 2
     lib.etl_format_instants.restype = ctypes.c_int
+    lib.etl_normalize_amounts.argtypes = [ctypes.POINTER(_Array)] * 2
+    lib.etl_normalize_amounts.restype = ctypes.c_int
     lib.etl_one_line_records.argtypes = [ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64]
     lib.etl_one_line_records.restype = ctypes.c_int
     for schema in (lib.etl_int64_schema, lib.etl_string_view_schema):
@@ -133,11 +139,22 @@ def _parse_chunk(chunk: pl.Series) -> tuple[pl.Series, pl.Series]:
     )
 
 
-def _format_chunk(chunk: pl.Series) -> pl.Series:
-    with _exported(chunk, _INT64) as source:
-        text = _Array()
-        _check("etl_format_instants", _lib.etl_format_instants(source, text))
-    return _imported(text, chunk.name, _lib.etl_string_view_schema)
+def _text(
+    series: pl.Series, dtype: pl.DataType, expected: bytes, max_rows: int, name: str
+) -> pl.Series:
+    """`series` as `dtype`, through the routine `name` that writes a string-view array of
+    the same length, at most `max_rows` rows at a time."""
+    function = getattr(_lib, name)
+    pieces = []
+    for chunk in series.cast(dtype).get_chunks():
+        for start in range(0, max(len(chunk), 1), max_rows):
+            with _exported(chunk.slice(start, max_rows), expected) as source:
+                text = _Array()
+                _check(name, function(source, text))
+            pieces.append(_imported(text, series.name, _lib.etl_string_view_schema))
+    if not pieces:
+        return pl.Series(series.name, [], dtype=pl.String)
+    return pl.concat(pieces, rechunk=False)
 
 
 def parse_timestamps(values: pl.Series) -> pl.Series:
@@ -157,14 +174,13 @@ def parse_timestamps(values: pl.Series) -> pl.Series:
 def format_instants(us: pl.Series) -> pl.Series:
     """Int64 UTC microseconds as data-contract.md §4 writes a timestamp
     (`YYYY-MM-DDTHH:MM:SS[.ffffff]Z`); null where `us` is null or outside the years 0001-9999."""
-    pieces = [
-        _format_chunk(chunk.slice(start, FORMAT_MAX_ROWS))
-        for chunk in us.cast(pl.Int64).get_chunks()
-        for start in range(0, max(len(chunk), 1), FORMAT_MAX_ROWS)
-    ]
-    if not pieces:
-        return pl.Series(us.name, [], dtype=pl.String)
-    return pl.concat(pieces, rechunk=False).alias(us.name)
+    return _text(us, pl.Int64(), _INT64, FORMAT_MAX_ROWS, "etl_format_instants")
+
+
+def normalize_amounts(values: pl.Series) -> pl.Series:
+    """Each trimmed String value of `values` that data-contract.md §3.2 accepts as an amount,
+    written as §4 writes one (`-1234.50`); null for every other value."""
+    return _text(values, pl.String(), _STRING_VIEW, AMOUNT_MAX_ROWS, "etl_normalize_amounts")
 
 
 def one_line_records(data: bytes, width: int) -> bool:

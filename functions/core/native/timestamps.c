@@ -17,12 +17,10 @@
  *
  * Values are untrusted bytes: every read is bounded by the value's length, nothing is
  * assumed about its contents. The Arrow structures come from polars and are trusted.
- * Plain C11, no library beyond libc's malloc/free: one shared object per platform
+ * Plain C11; its outputs are built by arrays.c. One shared object per platform
  * (tools/build_native.py), loaded with ctypes (functions/core/native/__init__.py).
  */
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "arrow.h"
 
@@ -118,69 +116,6 @@ static int parse_one(const uint8_t *p, int64_t len, int64_t *us) {
     return INSTANT;
 }
 
-/* An Int64 array owning one allocation: the buffers' pointers, the validity, the values. */
-struct int64_block {
-    const void *buffers[2];
-};
-
-/* The release of every output: each owns one allocation, its private_data. */
-static void release_block(struct ArrowArray *array) {
-    free(array->private_data);
-    array->release = NULL;
-}
-
-/* `array` as an output of `length` values whose buffers live in `block`, which it owns. */
-static void owned_array(struct ArrowArray *array, int64_t length, int64_t null_count,
-                        int64_t n_buffers, const void **buffers, void *block) {
-    *array = (struct ArrowArray){
-        .length = length,
-        .null_count = null_count,
-        .offset = 0,
-        .n_buffers = n_buffers,
-        .n_children = 0,
-        .buffers = buffers,
-        .children = NULL,
-        .dictionary = NULL,
-        .release = release_block,
-        .private_data = block,
-    };
-}
-
-static int new_int64(struct ArrowArray *array, int64_t length, uint8_t **validity, int64_t **values) {
-    const size_t bitmap = (size_t)(length + 7) / 8;
-    const size_t values_at = (sizeof(struct int64_block) + bitmap + 63) & ~(size_t)63;
-    struct int64_block *block = malloc(values_at + (size_t)length * 8 + 8);
-    if (block == NULL) return -1;
-    *validity = (uint8_t *)(block + 1);
-    *values = (int64_t *)((uint8_t *)block + values_at);
-    memset(*validity, 0, bitmap);
-    block->buffers[0] = *validity;
-    block->buffers[1] = *values;
-    owned_array(array, length, 0, 2, block->buffers, block);
-    return 0;
-}
-
-static void release_schema(struct ArrowSchema *schema) { schema->release = NULL; }
-
-/* The schema of an output: a nullable Int64 ("l") or a nullable string view ("vu"). */
-static void nullable_schema(struct ArrowSchema *schema, const char *format) {
-    *schema = (struct ArrowSchema){
-        .format = format,
-        .name = "",
-        .metadata = NULL,
-        .flags = 2, /* ARROW_FLAG_NULLABLE */
-        .n_children = 0,
-        .children = NULL,
-        .dictionary = NULL,
-        .release = release_schema,
-        .private_data = NULL,
-    };
-}
-
-void etl_int64_schema(struct ArrowSchema *schema) { nullable_schema(schema, "l"); }
-
-void etl_string_view_schema(struct ArrowSchema *schema) { nullable_schema(schema, "vu"); }
-
 /*
  * Parse `in` (a string-view array) into `instant` and `wall` (see the top of this file).
  * Returns 0, or -1 when memory runs out, or -2 when `in` is not a string-view array this
@@ -188,38 +123,30 @@ void etl_string_view_schema(struct ArrowSchema *schema) { nullable_schema(schema
  */
 int etl_parse_timestamps(const struct ArrowArray *in, struct ArrowArray *instant,
                          struct ArrowArray *wall) {
-    if (in->n_buffers < 3 || in->length < 0 || in->offset < 0) return -2;
+    if (!is_string_view(in)) return -2;
     const int64_t n = in->length;
-    const int64_t data_buffers = in->n_buffers - 3; /* validity, views, data..., sizes */
     const uint8_t *in_validity = in->buffers[0];
     const view_t *views = (const view_t *)in->buffers[1] + in->offset;
-    const uint8_t *const *data = (const uint8_t *const *)(in->buffers + 2);
 
     uint8_t *instant_valid, *wall_valid;
     int64_t *instant_us, *wall_us;
-    if (new_int64(instant, n, &instant_valid, &instant_us) != 0) return -1;
-    if (new_int64(wall, n, &wall_valid, &wall_us) != 0) {
+    if (etl_new_int64(instant, n, &instant_valid, &instant_us) != 0) return -1;
+    if (etl_new_int64(wall, n, &wall_valid, &wall_us) != 0) {
         instant->release(instant);
         return -1;
     }
     int64_t instants = 0, walls = 0;
     for (int64_t i = 0; i < n; i++) {
-        const int64_t at = in->offset + i;
-        const view_t *v = views + i;
         int kind = INVALID;
         int64_t us = 0;
-        if (in_validity == NULL || (in_validity[at >> 3] >> (at & 7) & 1)) {
-            const uint8_t *bytes;
-            if (v->length <= 12) {
-                bytes = v->u.inline_bytes;
-            } else if (v->u.ref.buffer >= 0 && v->u.ref.buffer < data_buffers) {
-                bytes = data[v->u.ref.buffer] + v->u.ref.offset;
-            } else {
+        if (is_valid(in_validity, in->offset + i)) {
+            const uint8_t *bytes = view_bytes(in, views + i);
+            if (bytes == NULL) {
                 instant->release(instant);
                 wall->release(wall);
                 return -2;
             }
-            kind = parse_one(bytes, v->length, &us);
+            kind = parse_one(bytes, views[i].length, &us);
         }
         instant_us[i] = kind == INSTANT ? us : 0;
         wall_us[i] = kind == WALL ? us : 0;
@@ -260,12 +187,6 @@ static const int64_t MAX_US = 253402300800LL * 1000000;
 enum { LONGEST = 27 }; /* YYYY-MM-DDTHH:MM:SS.ffffffZ */
 /* FORMAT_MAX_ROWS = INT32_MAX / LONGEST: the callers split longer arrays. */
 
-/* A string-view array owning one allocation: buffer pointers, validity, views, text, size. */
-struct text_block {
-    const void *buffers[4];
-    int64_t text_size;
-};
-
 /*
  * Write `in` (Int64 UTC microseconds) as §4's text into `out` (a string-view array).
  * Returns 0, or -1 when memory runs out, -2 when `in` is not an Int64 array this function
@@ -273,32 +194,16 @@ struct text_block {
  */
 int etl_format_instants(const struct ArrowArray *in, struct ArrowArray *out) {
     if (in->n_buffers != 2 || in->length < 0 || in->offset < 0) return -2;
-    if (in->length > INT32_MAX / LONGEST) return -3; /* views hold 32-bit text offsets */
     const int64_t n = in->length;
+    text_writer w;
+    const int status = etl_text_begin(&w, n, LONGEST); /* before any read of `in`'s buffers */
+    if (status != 0) return status;
     const uint8_t *in_validity = in->buffers[0];
     const int64_t *us = (const int64_t *)in->buffers[1] + in->offset;
 
-    const size_t bitmap = (size_t)(n + 7) / 8;
-    const size_t views_at = (sizeof(struct text_block) + bitmap + 63) & ~(size_t)63;
-    const size_t text_at = views_at + (size_t)n * sizeof(view_t);
-    struct text_block *block = malloc(text_at + (size_t)n * LONGEST + 1);
-    if (block == NULL) return -1;
-    uint8_t *validity = (uint8_t *)(block + 1);
-    view_t *views = (view_t *)((uint8_t *)block + views_at);
-    uint8_t *text = (uint8_t *)block + text_at;
-    memset(validity, 0, bitmap);
-
-    int64_t written = 0, nulls = 0;
     for (int64_t i = 0; i < n; i++) {
-        const int64_t at = in->offset + i;
         const int64_t value = us[i];
-        view_t *v = views + i;
-        memset(v, 0, sizeof *v);
-        if ((in_validity != NULL && !(in_validity[at >> 3] >> (at & 7) & 1)) || value < MIN_US ||
-            value >= MAX_US) {
-            nulls++;
-            continue;
-        }
+        if (!is_valid(in_validity, in->offset + i) || value < MIN_US || value >= MAX_US) continue;
         int64_t days = value / US_PER_DAY, rest = value % US_PER_DAY;
         if (rest < 0) {
             rest += US_PER_DAY;
@@ -308,7 +213,7 @@ int etl_format_instants(const struct ArrowArray *in, struct ArrowArray *out) {
         int month, day;
         civil_from_days(days, &year, &month, &day);
         const int64_t seconds = rest / US_PER_S, micros = rest % US_PER_S;
-        uint8_t *p = text + written;
+        uint8_t *p = text_at(&w);
         put2(p, (int)(year / 100));
         put2(p + 2, (int)(year % 100));
         p[4] = '-';
@@ -328,18 +233,8 @@ int etl_format_instants(const struct ArrowArray *in, struct ArrowArray *out) {
             length = 27;
         }
         p[length - 1] = 'Z';
-        v->length = length; /* always > 12: the text lives in the data buffer */
-        memcpy(v->u.ref.prefix, p, 4);
-        v->u.ref.buffer = 0;
-        v->u.ref.offset = (int32_t)written;
-        validity[i >> 3] |= (uint8_t)(1u << (i & 7));
-        written += length;
+        text_commit(&w, i, length);
     }
-    block->text_size = written;
-    block->buffers[0] = validity;
-    block->buffers[1] = views;
-    block->buffers[2] = text;
-    block->buffers[3] = &block->text_size;
-    owned_array(out, n, nulls, 4, block->buffers, block);
+    etl_text_finish(&w, out);
     return 0;
 }

@@ -1,5 +1,6 @@
 """Every row rule of data-contract.md §3, as vectorized polars expressions (no floats, no Python UDFs;
-the timestamp rule reads and writes its values through one C routine per batch, functions/core/native).
+the amount and timestamp rules read and write their values through C routines, one call per batch,
+functions/core/native).
 
 One module per field: `ids` (transaction_id, customer_id, repeated ids), `amount`,
 `timestamp`; `stages` says how a rule is written. They are composed here: `normalized` adds

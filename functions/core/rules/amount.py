@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from functions.core import native
 from functions.core.rules.stages import Stages, shown, trimmed
 
 # sign, integer part (plain digits, or 1-3 digits then ,ddd groups), up to two significant
@@ -22,20 +23,20 @@ MAX_INTEGER_DIGITS = 16
 def stages(src: str, out: str) -> Stages:
     """Stages ending in `out`: normalized amount (`-1234.50`) or null if not DECIMAL(18,2).
 
-    The regex admits only values whose fraction has at most two significant digits (the
-    rest zeros), so the integer-based Decimal(18, 2) parse that follows never rounds; it
-    yields null when more than 16 integer digits remain. No binary float is involved.
+    Checked and written in one pass by functions/core/native (amounts.c), which accepts what
+    ACCEPTED_RE accepts with at most MAX_INTEGER_DIGITS significant integer digits: the
+    fraction has at most two significant digits (the rest zeros), so nothing is rounded,
+    and no binary float is involved.
     """
     p = f"{out}__"
-    value = pl.col(p + "v")
+    normalize = native.normalize_amounts
     return [
         [trimmed(pl.col(src)).alias(p + "v")],
         [
-            pl.when(value.str.contains(ACCEPTED_RE))
-            .then(value.str.replace_all(",", "", literal=True))
-            .alias(p + "plain")
+            pl.col(p + "v")
+            .map_batches(normalize, return_dtype=pl.String, is_elementwise=True)
+            .alias(out)
         ],
-        [pl.col(p + "plain").cast(pl.Decimal(18, 2), strict=False).cast(pl.String).alias(out)],
     ]
 
 

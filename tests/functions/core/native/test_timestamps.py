@@ -142,7 +142,7 @@ def test_formatting_keeps_every_value_in_its_row_across_slices_and_chunks() -> N
 
 def test_the_formatter_refuses_what_is_not_int64_or_too_long_for_its_offsets() -> None:
     with pytest.raises(TypeError, match="expected Arrow format b'l'"):
-        native._format_chunk(pl.Series(["2024-01-01"]))
+        native._text(pl.Series(["1"]), pl.String(), b"l", 10, "etl_format_instants")
     text = native._Array()
     huge = native._Array()
     huge.length, huge.n_buffers = native.FORMAT_MAX_ROWS + 1, 2
