@@ -61,7 +61,7 @@ class Worker:
         try:
             self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()
-        except BrokenPipeError:
+        except (BrokenPipeError, ValueError):  # exited, or closed by a stop meanwhile
             return False, runtime_error("Runtime.ExitError", "the runtime exited"), ""
         ready, _, _ = select.select([self.process.stdout], [], [], timeout + 5)
         line = self.process.stdout.readline() if ready else ""
@@ -136,15 +136,23 @@ class FunctionWorkers:
         self._slots = threading.BoundedSemaphore(concurrency)
         self._workers: list[Worker] = []
         self._lock = threading.Lock()
+        self._closed = False
 
     def invoke(self, event: Any) -> tuple[bool, str, str]:
-        """Run the event on an idle environment, starting one if all are busy (up to the cap)."""
+        """Run the event on an idle environment, starting one if all are busy (up to the cap).
+
+        Once the pool is closed it starts none: an invocation already past `LambdaRuntimes.get`
+        when the emulator stops gets an error instead of a process nobody would stop, which
+        would go on writing to a /tmp being removed.
+        """
         with self._slots:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                worker = Worker(self.code_dir, self.handler, self.env)
-                with self._lock:
+            with self._lock:  # a start and a close never interleave
+                if self._closed:
+                    return False, runtime_error("Runtime.Aborted", "the emulator stopped"), ""
+                try:
+                    worker = self._idle.get_nowait()
+                except queue.Empty:
+                    worker = Worker(self.code_dir, self.handler, self.env)
                     self._workers.append(worker)
             result = worker.invoke(event, self.timeout)
             if worker.alive:
@@ -152,8 +160,9 @@ class FunctionWorkers:
             return result
 
     def close(self, kill: bool = False) -> None:
-        """Stop every environment."""
+        """Stop every environment, and start none any more."""
         with self._lock:
+            self._closed = True
             for worker in self._workers:
                 worker.close(kill)
             self._workers.clear()

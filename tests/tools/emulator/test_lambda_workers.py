@@ -156,5 +156,9 @@ def test_each_function_has_its_own_tmp_and_an_abort_leaves_nothing_and_starts_no
         assert not workers._workers and list(tmp_path.iterdir()) == []
         with pytest.raises(RuntimeError, match="aborted"):
             runtimes.get(_function(code_sha_256="two"))
+        # an invocation that got its pool before the abort starts no environment after it
+        ok, payload, _ = workers.invoke({"tmp": True})
+        assert not ok and json.loads(payload)["errorType"] == "Runtime.Aborted"
+        assert not workers._workers and list(tmp_path.iterdir()) == []
     finally:
         tempfile.tempdir = None
