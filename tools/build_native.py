@@ -27,7 +27,7 @@ from tools.paths import BUILD_DIR, REPO
 NATIVE_DIR = REPO / "functions" / "core" / "native"
 #: Every C file of the folder goes into the one object (the Makefile's NATIVE rule says the same).
 SOURCES = tuple(sorted(NATIVE_DIR.glob("*.c")))
-HEADER = NATIVE_DIR / "arrow.h"  # the Arrow C structures, included by timestamps.c
+HEADER = NATIVE_DIR / "arrow.h"  # the Arrow C structures and shared helpers, included by each
 #: Where the binding (functions/core/native/__init__.py) loads it from, in the tree and in a zip.
 LIBRARY_NAME = "_native.so"
 HOST_LIBRARY = NATIVE_DIR / LIBRARY_NAME
