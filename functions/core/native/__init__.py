@@ -9,8 +9,9 @@
 - records.c: §2.1's usual case (UTF-8, whole one-line records of the header's width)
   checked in one pass over a piece of the file, the structure pass's fast path.
 
-arrays.c builds the output arrays of the first two. The object is built for this machine by `make` (tools/build_native.py) and for Lambda's
-arm64 into each function zip; it sits next to this file.
+arrays.c builds the output arrays of the first two. The object is built for this machine by
+`make` (tools/build_native.py) and for Lambda's arm64 into each function zip; it sits next
+to this file.
 """
 
 from __future__ import annotations

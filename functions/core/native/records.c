@@ -23,10 +23,11 @@
  */
 #include <stdint.h>
 
-/* The length of the UTF-8 sequence starting at p[0] (>= 0x80) within p[0..left), or 0 if it
- * is not a valid one. */
-static inline int64_t utf8_sequence(const uint8_t *p, int64_t left) {
+/* The length of the character starting at p[0] within p[0..left): 1 for ASCII, 2-4 for a
+ * valid UTF-8 sequence, 0 for anything else. */
+static inline int64_t char_length(const uint8_t *p, int64_t left) {
     const uint8_t b = p[0];
+    if (b < 0x80) return 1;
     int64_t n;
     uint8_t lo = 0x80, hi = 0xBF; /* the allowed range of the second byte */
     if (b >= 0xC2 && b <= 0xDF) {
@@ -48,6 +49,41 @@ static inline int64_t utf8_sequence(const uint8_t *p, int64_t left) {
     return n;
 }
 
+/* Where the quoted field opening at data[i] (a quote) ends, just past its closing quote; -1
+ * when it is never closed, holds a LF (a record spanning lines: not the usual case) or a
+ * byte that is not UTF-8. */
+static int64_t quoted_end(const uint8_t *data, int64_t i, int64_t length) {
+    i++;
+    while (i < length) {
+        const uint8_t c = data[i];
+        if (c == '"') {
+            if (i + 1 < length && data[i + 1] == '"') {
+                i += 2; /* a doubled quote */
+                continue;
+            }
+            return i + 1;
+        }
+        if (c == '\n') return -1;
+        const int64_t n = char_length(data + i, length - i);
+        if (n == 0) return -1;
+        i += n;
+    }
+    return -1;
+}
+
+/* Where the unquoted field (possibly empty) starting at data[i] ends, at its first quote,
+ * comma, CR, LF or the end of the piece; -1 at a byte that is not UTF-8. */
+static int64_t unquoted_end(const uint8_t *data, int64_t i, int64_t length) {
+    while (i < length) {
+        const uint8_t c = data[i];
+        if (c == '"' || c == ',' || c == '\r' || c == '\n') return i;
+        const int64_t n = char_length(data + i, length - i);
+        if (n == 0) return -1;
+        i += n;
+    }
+    return i;
+}
+
 /* 1 when data[0..length) is valid UTF-8 made of whole one-line records of `width` fields
  * (an empty piece included), else 0. */
 int etl_one_line_records(const uint8_t *data, int64_t length, int64_t width) {
@@ -57,41 +93,9 @@ int etl_one_line_records(const uint8_t *data, int64_t length, int64_t width) {
         int64_t fields = 0;
         for (;;) { /* a field starts at i, possibly at the end of the piece (after a comma) */
             fields++;
-            if (i < length && data[i] == '"') { /* a quoted field */
-                i++;
-                for (;;) {
-                    if (i >= length) return 0; /* never closed */
-                    const uint8_t c = data[i];
-                    if (c == '"') {
-                        if (i + 1 < length && data[i + 1] == '"') {
-                            i += 2; /* a doubled quote */
-                            continue;
-                        }
-                        i++; /* the closing quote */
-                        break;
-                    }
-                    if (c == '\n') return 0; /* a record spanning lines: not the usual case */
-                    if (c < 0x80) {
-                        i++;
-                    } else {
-                        const int64_t n = utf8_sequence(data + i, length - i);
-                        if (n == 0) return 0;
-                        i += n;
-                    }
-                }
-            } else { /* an unquoted field, possibly empty */
-                while (i < length) {
-                    const uint8_t c = data[i];
-                    if (c == '"' || c == ',' || c == '\r' || c == '\n') break;
-                    if (c < 0x80) {
-                        i++;
-                    } else {
-                        const int64_t n = utf8_sequence(data + i, length - i);
-                        if (n == 0) return 0;
-                        i += n;
-                    }
-                }
-            }
+            const int quoted = i < length && data[i] == '"';
+            i = quoted ? quoted_end(data, i, length) : unquoted_end(data, i, length);
+            if (i < 0) return 0;
             /* after a field: a separator or the end of the record, nothing else */
             if (i >= length) return 0; /* the piece ends inside a record */
             const uint8_t c = data[i];
