@@ -9,6 +9,7 @@ broken quoting, is only given files it reads exactly.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,12 @@ from functions.core.header import Header
 
 IDX = "__idx"
 BATCH_ROWS = 20_000
+# polars' streaming CSV reader reads a local file ahead of its parsers in chunks of 32 MiB
+# (its default), several at once: most of the core's peak memory on a large file (519 MiB
+# at 5M rows, 345 MiB with 4 MiB chunks, in the same time; bench/README.md). It reads this
+# variable at each scan; a value already set wins.
+CSV_CHUNK_VARIABLE = "POLARS_CSV_CHUNK_SIZE"
+CSV_CHUNK_BYTES = 4 << 20
 
 
 def col(i: int) -> str:
@@ -37,6 +44,7 @@ def required_columns(header: Header) -> dict[str, str]:
 
 def scan(source: Path, header: Header) -> pl.LazyFrame:
     """The data rows as text fields named by `col`, numbered by IDX (lazy: nothing read yet)."""
+    os.environ.setdefault(CSV_CHUNK_VARIABLE, str(CSV_CHUNK_BYTES))
     return pl.scan_csv(
         source,
         has_header=True,
