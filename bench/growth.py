@@ -12,8 +12,9 @@ from bench.measure import BenchFile, timed_run
 from bench.schedule import Samples
 
 MIB = 1024 * 1024
-# The core's duplicate-id state: u32 row index + 128-bit id hash (two u64 halves) per row.
-ID_SET_BYTES_PER_ROW = 20
+# The core's duplicate-id state (functions/core/native/ids.c): a 12-byte slot per id, the set
+# at most 3/4 full.
+ID_SET_BYTES_PER_ROW = 16
 BIG_IMPLS = ("ours", "bare-polars")
 
 

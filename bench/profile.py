@@ -8,8 +8,8 @@ memory (the core itself streams it in batches), and is timed alone:
 - ``ids``: the trimmed transaction and customer ids;
 - ``amounts`` / ``timestamps``: each rule's normalized value (``rules.amount``,
   ``rules.timestamp``), the timestamp formatted as the output writes it;
-- ``duplicates``: the repeated ids (tolerant mode's pre-pass, its own read of the id column
-  included);
+- ``duplicates``: the repeated ids: the keys of the trimmed ids, then the set of the ids
+  read so far (functions.core.duplicates), batch by batch as the main pass goes;
 - ``reasons+lines``: the rejected rows' reasons and line numbers, and the rejected-rows file;
 - ``write``: the valid rows, written as the output.
 
@@ -63,7 +63,7 @@ def stages(source: Path, strict: bool) -> dict[str, float]:
     from functions.core.rejected import RejectedRows, row_errors
     from functions.core.rules import amount, ids, timestamp
     from functions.core.rules.stages import apply_stages
-    from functions.core.scan import required_columns, scan
+    from functions.core.scan import BATCH_ROWS, IDX, required_columns, scan
     from functions.core.structure import read_layout
 
     config = CoreConfig(max_invalid_row_ratio=Decimal(0) if strict else Decimal(1))
@@ -81,9 +81,21 @@ def stages(source: Path, strict: bool) -> dict[str, float]:
     _timed("ids", rule(ids.stages(req["transaction_id"], req["customer_id"], dup)), times)
     _timed("amounts", rule(amount.stages(req["amount"], rules.AMOUNT)), times)
     _timed("timestamps", rule(timestamp.stages(req["timestamp"], rules.TIMESTAMP, tz)), times)
-    repeated = _timed("duplicates", lambda: duplicates.prepass(source, header), times)
+
+    def find_repeats() -> pl.Series:
+        with duplicates.Repeats(layout.records) as repeats:
+            tid = rules.trimmed(pl.col(req["transaction_id"])).alias(rules.TID)
+            keys = frame.lazy().select(tid).select(repeats.key_columns(rules.TID)).collect()
+            found = [
+                repeats.add(part[duplicates.HIGH], part[duplicates.LOW]) + start
+                for start in range(0, keys.height, BATCH_ROWS)
+                for part in [keys.slice(start, BATCH_ROWS)]
+            ]
+        return pl.concat(found)
+
+    repeated = _timed("duplicates", find_repeats, times)
     rows = rules.normalized(
-        frame.lazy(), req, tz, duplicate=duplicates.flag(repeated), as_text=True
+        frame.lazy(), req, tz, duplicate=pl.col(IDX).is_in(repeated.implode()), as_text=True
     ).collect(engine="streaming")
     valid = rows.filter(pl.col(rules.VALID))
     with tempfile.TemporaryDirectory(dir=source.parent) as scratch:

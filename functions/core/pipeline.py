@@ -2,22 +2,22 @@
 
 1. The structure pass (structure.py): header, syntax, field counts, encoding, in one
    streaming pass; a broken file ends here with its structural error.
-2. Tolerant mode only: a narrow pre-pass finds the rows repeating a transaction_id
-   (duplicates.py), so that the main pass knows them.
-3. The main pass, one streaming pass over the scan (scan.py): the row rules (rules/) give
-   each row its normalized required fields and a validity flag; valid rows go to the output
-   (output.py), rejected ones, raw, to small Arrow files (rejected.py), counts accumulate.
-   Strict mode also collects the id hashes, to find duplicates after the pass.
-4. After it: strict mode's duplicates, the decision (CoreConfig.accepts), the row errors and
-   rejected-rows file (rejected.py, lines.py); the output is renamed into place only when
-   the file is accepted.
+2. The main pass, one streaming pass over the scan (scan.py): the row rules (rules/) give
+   each row its normalized required fields and a validity flag, and each batch's repeated
+   transaction_ids are flagged against the ids of the rows before it (duplicates.py); valid
+   rows go to the output (output.py), rejected ones, raw, to small Arrow files
+   (rejected.py), counts accumulate.
+3. After it: the decision (CoreConfig.accepts), the row errors and rejected-rows file
+   (rejected.py, lines.py); the output is renamed into place only when the file is accepted.
+
+The file is parsed by polars once: the structure pass reads bytes, never fields.
 """
 
 from __future__ import annotations
 
 import contextlib
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -57,12 +57,11 @@ def process_file(
 
 @dataclass
 class _MainPass:
-    """What the main pass leaves: counts, the rejected rows, strict mode's id hashes."""
+    """What the main pass leaves: counts and the rejected rows."""
 
     rejected: RejectedRows
     total: int = 0
     n_rejected: int = 0
-    keys: list[pl.DataFrame] = field(default_factory=list)
 
     def count(self, batch: pl.DataFrame, n_bad: int) -> None:
         self.total += batch.height
@@ -108,18 +107,13 @@ def _run_checked(
     header = layout.header
     out = Output(scratch / "output.csv", output, header) if output is not None else None
     with out or contextlib.nullcontext():
-        passed = _passes(source, header, config, out, RejectedRows(scratch, header))
+        passed = _main_pass(source, layout, config, out, RejectedRows(scratch, header))
     if passed.total != layout.records:
         raise CoreError(
             f"the CSV reader read {passed.total} rows where the structure checks found "
             f"{layout.records} records"
         )
     n_rejected = passed.n_rejected
-    if passed.keys:
-        found = duplicates.late_duplicates(passed.keys)
-        if len(found):
-            # strict: the file fails; count the duplicates and gather the first rejected rows
-            n_rejected += duplicates.with_late_duplicates(source, header, passed.rejected, found)
     ok = config.accepts(passed.total, n_rejected)
     errors: tuple[RowError, ...] = ()
     if n_rejected:
@@ -140,38 +134,42 @@ def _run_checked(
     )
 
 
-def _passes(
-    source: Path, header: Header, config: CoreConfig, out: Output | None, rejected: RejectedRows
+def _main_pass(
+    source: Path, layout: Layout, config: CoreConfig, out: Output | None, rejected: RejectedRows
 ) -> _MainPass:
-    """The pre-pass (tolerant mode) and the main pass; polars raises on a broken file."""
-    stream = _rows(source, header, config, as_text=out is not None)
+    """The main pass; polars raises on a broken file."""
     passed = _MainPass(rejected)
-    for batch in batches(stream):
-        is_valid = batch[rules.VALID]
-        n_bad = batch.height - int(is_valid.sum())
-        passed.count(batch, n_bad)
-        if config.strict:
-            passed.keys.append(duplicates.batch_keys(batch))
-            if passed.n_rejected:
+    with duplicates.Repeats(layout.records) as repeats:
+        stream = _rows(source, layout.header, config, repeats, as_text=out is not None)
+        for scanned in batches(stream):
+            batch = repeats.flag(scanned)
+            is_valid = batch[rules.VALID]
+            n_bad = batch.height - int(is_valid.sum())
+            passed.count(batch, n_bad)
+            if config.strict and passed.n_rejected:
                 out = None  # strict and already failed: no output will be kept
-        if out is not None and n_bad < batch.height:
-            out.write(batch, is_valid if n_bad else None)
-        if n_bad:
-            rejected.add(batch, ~is_valid)
+            if out is not None and n_bad < batch.height:
+                out.write(batch, is_valid if n_bad else None)
+            if n_bad:
+                rejected.add(batch, ~is_valid)
     return passed
 
 
-def _rows(source: Path, header: Header, config: CoreConfig, *, as_text: bool) -> pl.LazyFrame:
-    """The scanned rows through the rules, narrowed to the columns the main pass uses."""
-    if config.strict:  # duplicates are found after the main pass, from the id hashes it emits
-        repeated = pl.lit(False)
-    else:
-        repeated = duplicates.flag(duplicates.prepass(source, header))
+def _rows(
+    source: Path,
+    header: Header,
+    config: CoreConfig,
+    repeats: duplicates.Repeats,
+    *,
+    as_text: bool,
+) -> pl.LazyFrame:
+    """The scanned rows through the rules, narrowed to the columns the main pass uses, with
+    the keys of their ids for `repeats`."""
     rows = rules.normalized(
         scan(source, header),
         required_columns(header),
         config.source_timezone,
-        duplicate=repeated,
+        duplicate=pl.lit(False),  # known per batch, after the rules: Repeats.flag
         as_text=as_text,
     )
     raw = raw_columns(header)
@@ -184,5 +182,5 @@ def _rows(source: Path, header: Header, config: CoreConfig, *, as_text: bool) ->
         rules.CID,
         rules.AMOUNT,
         rules.TIMESTAMP,
-        *(duplicates.key_columns(rules.TID) if config.strict else []),
+        *repeats.key_columns(rules.TID),
     )

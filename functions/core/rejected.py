@@ -45,12 +45,6 @@ class RejectedRows:
         (rows if rejected is None else rows.filter(rejected)).write_ipc(part)
         self.parts.append(part)
 
-    def replace(self, rows: pl.DataFrame) -> None:
-        """Keep `rows` (same columns) instead of the rows added so far."""
-        part = self._scratch / "rejected-first.arrow"
-        rows.write_ipc(part)
-        self.parts = [part]
-
     def scan(self) -> pl.LazyFrame:
         """The rows kept, in IDX order (at least one part must exist)."""
         return pl.scan_ipc(self.parts)

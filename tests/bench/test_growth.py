@@ -24,7 +24,7 @@ def test_growth_takes_each_peak_and_the_id_state_of_the_extra_rows() -> None:
         "rss_20m_mib": 700,
         "bare_rss_5m_mib": 200,
         "bare_rss_20m_mib": 210,
-        "id_set_growth_mib": 286,  # 15M rows x 20 bytes
+        "id_set_growth_mib": 229,  # 15M rows x 16 bytes
         "from": "5M dirty",
         "to": "20M dirty",
     }

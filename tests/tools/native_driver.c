@@ -1,9 +1,11 @@
 /*
  * Loads a build of functions/core/native (the shared object named by argv[1]), runs it on the
- * lines of stdin and prints, for each, "<instant> <wall> <instant as text> <amount> <records>":
- * the line parsed as a timestamp ("-" for null), the line normalized as an amount, then
- * whether the line with its LF is one record of 1, 2 and 3 fields by the structure fast
- * path ("010": two). Lambda's arm64 build,
+ * lines of stdin and prints, for each, "<instant> <wall> <instant as text> <amount> <id> <records>":
+ * the line parsed as a timestamp ("-" for null), the line normalized as an amount, whether
+ * the line's key repeats an earlier line's in one set of ids ("r", else "n"; the key's high
+ * half takes only 256 values, so that most probes meet other keys, and the set, sized for
+ * one key, grows many times), then whether the line with its LF is one record of 1, 2 and 3
+ * fields by the structure fast path ("010": two). Lambda's arm64 build,
  * run under qemu-user, must print what this machine's build prints
  * (tests/tools/test_build_native.py).
  */
@@ -20,6 +22,17 @@ static int (*etl_parse_timestamps)(const struct ArrowArray *in, struct ArrowArra
 static int (*etl_format_instants)(const struct ArrowArray *in, struct ArrowArray *out);
 static int (*etl_normalize_amounts)(const struct ArrowArray *in, struct ArrowArray *out);
 static int (*etl_one_line_records)(const uint8_t *data, int64_t length, int64_t width);
+static void *(*etl_ids_new)(int64_t expected, uint64_t secret);
+static int64_t (*etl_ids_add)(void *set, const struct ArrowArray *high,
+                              const struct ArrowArray *low, int64_t *repeats);
+static void (*etl_ids_free)(void *set);
+
+/* FNV-1a, 64 bits: the driver's own key of a line. */
+static uint64_t fnv1a(const char *p, int32_t length) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int32_t k = 0; k < length; k++) h = (h ^ (uint8_t)p[k]) * 0x100000001b3ULL;
+    return h;
+}
 
 /* The first (only) value of a string-view array, or "-". */
 static void print_text(const struct ArrowArray *a) {
@@ -52,6 +65,12 @@ int main(int argc, char **argv) {
     *(void **)&etl_one_line_records = dlsym(library, "etl_one_line_records");
     if (etl_parse_timestamps == NULL || etl_format_instants == NULL) return 2;
     if (etl_normalize_amounts == NULL || etl_one_line_records == NULL) return 2;
+    *(void **)&etl_ids_new = dlsym(library, "etl_ids_new");
+    *(void **)&etl_ids_add = dlsym(library, "etl_ids_add");
+    *(void **)&etl_ids_free = dlsym(library, "etl_ids_free");
+    if (etl_ids_new == NULL || etl_ids_add == NULL || etl_ids_free == NULL) return 2;
+    void *ids = etl_ids_new(1, 42);
+    if (ids == NULL) return 1;
     static char line[4096];
     while (fgets(line, sizeof line, stdin)) {
         int32_t length = (int32_t)strcspn(line, "\n");
@@ -79,6 +98,15 @@ int main(int argc, char **argv) {
         print_text(&amount);
         printf(" ");
         amount.release(&amount);
+        const uint64_t key = fnv1a(line, length);
+        uint64_t high = key >> 56, low = key;
+        const void *high_buffers[2] = {NULL, &high}, *low_buffers[2] = {NULL, &low};
+        struct ArrowArray highs = {.length = 1, .n_buffers = 2, .buffers = high_buffers};
+        struct ArrowArray lows = {.length = 1, .n_buffers = 2, .buffers = low_buffers};
+        int64_t repeat[1];
+        const int64_t found = etl_ids_add(ids, &highs, &lows, repeat);
+        if (found < 0) return 1;
+        printf("%s ", found ? "r" : "n");
         const int64_t record = length + (line[length] == '\n'); /* the line with its LF */
         for (int64_t width = 1; width <= 3; width++)
             printf("%d", etl_one_line_records((const uint8_t *)line, record, width));
@@ -87,5 +115,6 @@ int main(int argc, char **argv) {
         instant.release(&instant);
         wall.release(&wall);
     }
+    etl_ids_free(ids);
     return 0;
 }

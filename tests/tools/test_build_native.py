@@ -21,7 +21,7 @@ def test_the_lambda_build_is_an_arm64_object_exporting_the_parser(tmp_path: Path
     assert build_native.elf_machine(library) == build_layer.EM_AARCH64
     body = library.read_bytes()
     exported = (b"etl_parse_timestamps", b"etl_format_instants", b"etl_normalize_amounts")
-    for routine in (*exported, b"etl_int64_schema", b"etl_one_line_records"):
+    for routine in (*exported, b"etl_int64_schema", b"etl_one_line_records", b"etl_ids_add"):
         assert routine in body
     for internal in (b"etl_new_int64", b"etl_text_begin"):  # shared by the routines, hidden
         assert internal not in body
@@ -147,5 +147,6 @@ def test_the_arm64_build_parses_every_value_as_this_machines_does(tmp_path: Path
     assert any(line.split(" ")[2].endswith("Z") for line in lines)  # formatted, not only nulls
     assert any(line.split(" ")[3][-3:-2] == "." for line in lines)  # amounts written, too
     assert {line[-3:] for line in lines} >= {"100", "010", "001", "000"}  # every verdict
+    assert {line.split(" ")[4] for line in lines} == {"r", "n"}  # repeated keys, and new ones
     shipped = build_native.lambda_library(tmp_path / "lambda")
     assert run(str(QEMU), "-L", str(ARM64_ROOT), str(arm64), str(shipped)) == expected

@@ -8,6 +8,8 @@
   column, the same way.
 - records.c: §2.1's usual case (UTF-8, whole one-line records of the header's width)
   checked in one pass over a piece of the file, the structure pass's fast path.
+- ids.c: §3.1's repeated transaction_ids, a set of the keys of the ids read so far that
+  each batch's keys are checked against and added to (functions/core/duplicates.py).
 
 arrays.c builds the output arrays of the first two. The object is built for this machine by
 `make` (tools/build_native.py) and for Lambda's arm64 into each function zip; it sits next
@@ -17,6 +19,7 @@ to this file.
 from __future__ import annotations
 
 import ctypes
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,6 +64,7 @@ _Array._fields_ = [
 
 _STRING_VIEW = b"vu"
 _INT64 = b"l"
+_UINT64 = b"L"
 _ERRORS = {-1: "out of memory", -2: "not an array of the expected type", -3: "too long"}
 #: The most rows `etl_format_instants` and `etl_normalize_amounts` take at once (their
 #: output's text offsets are 32-bit, and a value is at most 27 and 20 bytes long).
@@ -83,6 +87,14 @@ def _load() -> ctypes.CDLL:
     lib.etl_normalize_amounts.restype = ctypes.c_int
     lib.etl_one_line_records.argtypes = [ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64]
     lib.etl_one_line_records.restype = ctypes.c_int
+    lib.etl_ids_new.argtypes = [ctypes.c_int64, ctypes.c_uint64]
+    lib.etl_ids_new.restype = ctypes.c_void_p
+    lib.etl_ids_free.argtypes = [ctypes.c_void_p]
+    lib.etl_ids_free.restype = None
+    lib.etl_ids_add.argtypes = [
+        ctypes.c_void_p, ctypes.POINTER(_Array), ctypes.POINTER(_Array), ctypes.POINTER(ctypes.c_int64)
+    ]  # fmt: skip
+    lib.etl_ids_add.restype = ctypes.c_int64
     for schema in (lib.etl_int64_schema, lib.etl_string_view_schema):
         schema.argtypes = [ctypes.POINTER(_Schema)]
         schema.restype = None
@@ -189,3 +201,40 @@ def one_line_records(data: bytes, width: int) -> bool:
     one line and ending with LF or CRLF (data-contract.md §2.1's usual case). False says only
     that it is not that case: the caller's general checks decide, and explain."""
     return _lib.etl_one_line_records(data, len(data), width) == 1
+
+
+class IdSet:
+    """A set of 128-bit keys (ids.c), each given as two UInt64 halves: `add` says which of a
+    batch's keys it held already. Sized for `expected` keys (it grows past them); its slots
+    are chosen with a secret of its own, drawn here. `close` frees it."""
+
+    def __init__(self, expected: int) -> None:
+        self._set = _lib.etl_ids_new(expected, secrets.randbits(64))
+        if not self._set:
+            raise MemoryError(f"etl_ids_new: no memory for a set of {expected:,} keys")
+
+    def add(self, high: pl.Series, low: pl.Series) -> pl.Series:
+        """Add the keys (high[i], low[i]) in order, skipping a null high half; return the
+        positions i (increasing) whose key the set held before, an earlier row's of these
+        included."""
+        if self._set is None:
+            raise ValueError("the IdSet is closed")
+        high, low = high.rechunk(), low.rechunk()
+        repeats = (ctypes.c_int64 * max(len(high), 1))()
+        with _exported(high, _UINT64) as highs, _exported(low, _UINT64) as lows:
+            found = _lib.etl_ids_add(self._set, highs, lows, repeats)
+        if found < 0:
+            _check("etl_ids_add", int(found))
+        return pl.Series(high.name, repeats[:found], dtype=pl.Int64)
+
+    def close(self) -> None:
+        """Free the set (once; later calls do nothing)."""
+        if self._set is not None:
+            _lib.etl_ids_free(self._set)
+            self._set = None
+
+    def __enter__(self) -> IdSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,8 +1,9 @@
 """The id rules (data-contract.md §3.1): `transaction_id` and `customer_id` are non-empty after trimming,
 and a `transaction_id` repeating an earlier row's makes the repeating row invalid.
 
-Which rows repeat an id needs the whole file, so functions.core.duplicates finds them; the
-rule here receives its answer as a boolean expression.
+Which rows repeat an id depends on every earlier row: the main pass flags them batch by
+batch (functions.core.duplicates), after these stages, which take the flag as a boolean
+expression (the main pass gives False, then sets it).
 """
 
 from __future__ import annotations

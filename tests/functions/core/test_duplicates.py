@@ -1,5 +1,5 @@
-"""Repeated transaction ids: found by the pre-pass (tolerant mode) or after the single pass
-(strict mode), the same rows either way; a suspect by its high half is judged by the whole key."""
+"""Repeated transaction ids, found in the main pass batch by batch: the same rows in either
+mode and whatever the batch size, each the later row of an id held before."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from functions.core import CoreConfig, duplicates, process_file, validate_file
-from functions.core.scan import IDX
-from functions.core.structure import read_header
+from functions.core import CoreConfig, duplicates, process_file, scan, validate_file
 
 
 def _write_repeats(path: Path, rows: int) -> list[int]:
@@ -50,48 +48,46 @@ def _write_mixed(path: Path, rows: int, *, seed: int, invalid_every: int, multil
             f.write(f"{padded},C{i % 7},{amount},2024-01-01T00:00:00Z,{note}\n")
 
 
-def _keys(high: list[int], low: list[int]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {IDX: range(len(high)), duplicates.HIGH: high, duplicates.LOW: low},
-        schema={IDX: pl.UInt32, duplicates.HIGH: pl.UInt64, duplicates.LOW: pl.UInt64},
-    )
-
-
-def test_repeats_are_the_later_rows_of_an_equal_key() -> None:
-    keys = _keys([7, 8, 7, 9, 7], [1, 2, 1, 3, 1])
-
-    assert duplicates.repeats(keys).to_list() == [2, 4]
-    assert duplicates.repeats(keys.filter(pl.col(IDX) != 0)).to_list() == [4]
-
-
-def test_equal_high_halves_with_different_low_halves_are_no_repeat() -> None:
-    """The sort finds suspects by the high half; the whole key decides."""
-    keys = _keys([7, 5, 7, 7, 5], [1, 2, 3, 1, 4])
-
-    assert duplicates.repeats(keys).to_list() == [3]
-    assert duplicates.repeats(_keys([1, 2, 3], [4, 4, 4])).is_empty()
+def _rejected_lines(path: Path, reason: str) -> list[int]:
+    rows = pl.read_csv(path, infer_schema=False)
+    return [int(v) for v in rows.filter(pl.col("reason").str.contains(reason))["line"]]
 
 
 @pytest.mark.parametrize("rows", [3000, 40])
-def test_the_pre_pass_finds_every_padded_repeat(tmp_path: Path, rows: int) -> None:
+@pytest.mark.parametrize("batch_rows", [scan.BATCH_ROWS, 7, 1])
+def test_every_padded_repeat_is_found_whatever_the_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int, batch_rows: int
+) -> None:
+    monkeypatch.setattr(scan, "BATCH_ROWS", batch_rows)
     source = tmp_path / "ids.csv"
     expected = _write_repeats(source, rows)
 
-    found = duplicates.prepass(source, read_header(source))
     outcome = process_file(
         source, tmp_path / "out.csv", config=CoreConfig(Decimal(1)), rejected=tmp_path / "r.csv"
     )
 
-    assert found.to_list() == expected
+    # data row i is on line i + 2
+    assert _rejected_lines(tmp_path / "r.csv", "is a duplicate") == [i + 2 for i in expected]
     empty = len(range(0, rows, 97))
     assert outcome.rows_rejected == len(expected) + empty
+    assert pl.read_csv(tmp_path / "out.csv").height == rows - len(expected) - empty
+
+
+def test_each_file_hashes_its_ids_with_seeds_of_its_own() -> None:
+    """Fixed seeds would let a file be crafted whose ids all collide in the set."""
+    frame = pl.DataFrame({"tid": ["a", "b", ""]})
+    with duplicates.Repeats(3) as one, duplicates.Repeats(3) as other:
+        keys = [frame.select(r.key_columns("tid")) for r in (one, other)]
+    assert keys[0].row(2) == keys[1].row(2) == (None, None)
+    assert keys[0].row(0) != keys[1].row(0)
+    assert keys[0][duplicates.HIGH].to_list()[:2] != keys[0][duplicates.LOW].to_list()[:2]
 
 
 @pytest.mark.parametrize(
     ("rows", "invalid_every", "multiline"),
     [(3000, 0, False), (3000, 13, False), (3000, 400, True), (40, 0, True), (300, 2, False)],
 )
-def test_strict_duplicates_match_the_pre_pass_search(
+def test_strict_and_tolerant_runs_find_the_same_duplicates(
     tmp_path: Path, rows: int, invalid_every: int, multiline: bool
 ) -> None:
     source = tmp_path / "ids.csv"
@@ -99,7 +95,7 @@ def test_strict_duplicates_match_the_pre_pass_search(
         source, rows, seed=rows + invalid_every, invalid_every=invalid_every, multiline=multiline
     )
     strict = process_file(source, tmp_path / "out.csv", config=CoreConfig(Decimal(0)))
-    # a tolerance so small that the file still fails: the path that searches duplicates first
+    # a tolerance so small that the file still fails, to compare the whole outcomes
     tiny = CoreConfig(Decimal("0.000001"))
     tolerant = process_file(source, tmp_path / "out2.csv", config=tiny)
     assert not strict.ok and not tolerant.ok

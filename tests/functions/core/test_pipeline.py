@@ -1,4 +1,4 @@
-"""The passes composed: the pre-pass only when tolerant, outputs only for an accepted file."""
+"""The passes composed: one polars read of the file in either mode, outputs only for an accepted file."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from functions.core import CoreConfig, duplicates, pipeline, process_file, scan, validate_file
+from functions.core import CoreConfig, pipeline, process_file, scan, validate_file
 from functions.core.pipeline import CoreError
 
 HEADER = "transaction_id,customer_id,amount,timestamp\n"
@@ -32,19 +32,20 @@ def test_all_rows_rejected_is_not_ok_even_with_full_tolerance(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]
 
 
-@pytest.mark.parametrize(("ratio", "prepasses"), [("0", 0), ("0.5", 1)])
-def test_only_a_tolerant_run_searches_duplicates_before_the_main_pass(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ratio: str, prepasses: int
+@pytest.mark.parametrize("ratio", ["0", "0.5"])
+def test_either_mode_reads_the_file_with_polars_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ratio: str
 ) -> None:
+    """Duplicates are found in the main pass: no second scan of the file, in either mode."""
     source = tmp_path / "in.csv"
     source.write_text(HEADER + "t1,c,1,2024-01-01\nt1,c,2,2024-01-01\nt2,c,3,2024-01-01\n")
     calls = []
-    real = duplicates.prepass
-    monkeypatch.setattr(duplicates, "prepass", lambda *a: calls.append(a) or real(*a))
+    real = pl.scan_csv
+    monkeypatch.setattr(pl, "scan_csv", lambda *a, **k: calls.append(a) or real(*a, **k))
 
     outcome = validate_file(source, config=CoreConfig(Decimal(ratio)))
 
-    assert len(calls) == prepasses
+    assert len(calls) == 1
     assert [e.reason for e in outcome.row_errors] == [
         "transaction_id 't1' is a duplicate of an earlier row"
     ]

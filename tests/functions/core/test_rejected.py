@@ -59,18 +59,6 @@ def test_row_errors_and_the_rejected_rows_file(tmp_path: Path) -> None:
     )
 
 
-def test_replaced_rows_are_the_only_ones_explained(tmp_path: Path) -> None:
-    source = tmp_path / "in.csv"
-    source.write_text(SOURCE)
-    layout = read_layout(source)
-    rejected = RejectedRows(tmp_path, layout.header)
-    rejected.add(KEPT)
-
-    rejected.replace(KEPT.tail(1))
-
-    assert row_errors(source, layout, "UTC", rejected, write_to=None) == (RowError(5, REASONS[1]),)
-
-
 def test_first_hundred_row_errors_in_line_order(tmp_path: Path) -> None:
     rows = [f"t{i},c,bad,2024-01-01" for i in range(150)]
     source = tmp_path / "many.csv"
