@@ -18,7 +18,10 @@ import polars as pl
 from functions.core.header import Header
 
 IDX = "__idx"
-BATCH_ROWS = 20_000
+# Rows of a main-pass batch. Each batch costs a fixed amount in Python and on disk (its
+# output write, its rejected-rows part, its repeats): 50k rows took 0.93x (1M rows) and 0.87x
+# (5M) the CPU time of 20k, for 20-40 MiB more at peak (bench/README.md).
+BATCH_ROWS = 50_000
 # polars' streaming CSV reader reads a local file ahead of its parsers in chunks of 32 MiB
 # (its default), several at once: most of the core's peak memory on a large file (519 MiB
 # at 5M rows, 345 MiB with 4 MiB chunks, in the same time; bench/README.md). It reads this
