@@ -10,7 +10,8 @@
 3. After it: the decision (CoreConfig.accepts), the row errors and rejected-rows file
    (rejected.py, lines.py); the output is renamed into place only when the file is accepted.
 
-The file is parsed by polars once: the structure pass reads bytes, never fields.
+polars' CSV reader reads the file once; the structure pass (and, for rejected rows of a file
+whose records span lines, the line numbering) reads its bytes, never its fields.
 """
 
 from __future__ import annotations
