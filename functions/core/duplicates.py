@@ -16,7 +16,6 @@ of its own: a file cannot be crafted to make its ids collide.
 from __future__ import annotations
 
 import secrets
-from types import TracebackType
 
 import polars as pl
 
@@ -66,10 +65,5 @@ class Repeats:
     def __enter__(self) -> Repeats:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
