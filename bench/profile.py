@@ -86,11 +86,10 @@ def stages(source: Path, strict: bool) -> dict[str, float]:
         with duplicates.Repeats(layout.records) as repeats:
             tid = rules.trimmed(pl.col(req["transaction_id"])).alias(rules.TID)
             keys = frame.lazy().select(tid).select(repeats.key_columns(rules.TID)).collect()
-            found = [
-                repeats.add(part[duplicates.HIGH], part[duplicates.LOW]) + start
-                for start in range(0, keys.height, BATCH_ROWS)
-                for part in [keys.slice(start, BATCH_ROWS)]
-            ]
+            found = []
+            for start in range(0, keys.height, BATCH_ROWS):
+                part = keys.slice(start, BATCH_ROWS)
+                found.append(repeats.add(part[duplicates.HIGH], part[duplicates.LOW]) + start)
         return pl.concat(found)
 
     repeated = _timed("duplicates", find_repeats, times)

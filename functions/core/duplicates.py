@@ -4,12 +4,13 @@ in the main pass itself, in both modes.
 Each row with an id carries its key, two independent 64-bit polars hashes of the trimmed id
 (`key_columns`); a C set (native/ids.c) holds the key of every id read so far, and each
 batch's keys are checked against it and added, in file order (`Repeats.flag`). A row is a
-repeat exactly when an earlier row, of its batch or an earlier one, has its key. A false
-match (two different ids with equal keys) is a ~n^2/2^129 event.
+repeat exactly when an earlier row, of its batch or an earlier one, has its key. The set
+keeps 96 bits of a key (all of HIGH, 32 bits of LOW): a false match (two different ids with
+equal keys) is a ~n^2/2^97 event.
 
-The set is the only state that grows with the file: 16 bytes a slot, sized from the record
-count of the structure pass so that it stays at most 3/4 full (2^21 slots, 32 MiB, for 1M
-rows). The hash seeds are drawn for each file, and the set chooses its slots with a secret
+The set is the only state that grows with the file: 12 bytes a slot, sized from the record
+count of the structure pass so that it stays at most 3/4 full (16 bytes a row, 16 MiB for
+1M rows). The hash seeds are drawn for each file, and the set chooses its slots with a secret
 of its own: a file cannot be crafted to make its ids collide.
 """
 

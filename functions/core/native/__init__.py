@@ -204,8 +204,9 @@ def one_line_records(data: bytes, width: int) -> bool:
 
 
 class IdSet:
-    """A set of 128-bit keys (ids.c), each given as two UInt64 halves: `add` says which of a
-    batch's keys it held already. Sized for `expected` keys (it grows past them); its slots
+    """A set of keys (ids.c), each given as two UInt64 halves of which it keeps 96 bits (all
+    of the high one, the low one's lower 32): `add` says which of a batch's keys it held
+    already. Sized for `expected` keys (it grows past them); its slots
     are chosen with a secret of its own, drawn here. `close` frees it."""
 
     def __init__(self, expected: int) -> None:
