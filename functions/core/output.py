@@ -15,14 +15,12 @@ from types import TracebackType
 
 import polars as pl
 
-from functions.core import rules
+from functions.core import native, rules
 from functions.core.header import Header
 from functions.core.scan import raw_columns, required_columns
 from functions.core.syntax import Field
 
 _NEEDS_QUOTES = (",", '"', "\r", "\n")
-# Every written amount has two fraction digits (§4); 38 digits hold any sum of them exactly.
-_SUM_TYPE = pl.Decimal(38, 2)
 
 
 def csv_field(field: Field) -> str:
@@ -33,7 +31,7 @@ def csv_field(field: Field) -> str:
 
 
 def csv_line(fields: Iterable[Field]) -> bytes:
-    """One record as §4 writes it (the way polars' write_csv writes rows), ending with LF."""
+    """One record as §4 writes it (as native.RowWriter writes the rows), ending with LF."""
     return (",".join(csv_field(f) for f in fields) + "\n").encode()
 
 
@@ -51,42 +49,40 @@ def header_names(header: Header) -> list[str]:
     return [f.value for f in header_fields(header)]
 
 
-def row_columns(header: Header) -> list[pl.Expr]:
-    """The output fields of a row: each raw field, or its normalized value for a required one."""
+def row_columns(header: Header) -> list[str]:
+    """The frame's columns holding a row's output fields: each raw field's, or the
+    normalized value's for a required one."""
     normalized = rules.normalized_columns(required_columns(header))
-    return [pl.col(normalized.get(c, c)).alias(c) for c in raw_columns(header)]
+    return [normalized.get(c, c) for c in raw_columns(header)]
 
 
 class Output:
     """The output being written to `scratch`; `commit` moves it to `target`.
 
-    It also sums the amounts it writes (`amount_total`), exactly: the proof of processing
-    (docs/pipeline.md §2) needs that sum, and it costs a column of each batch here instead of
+    The rows are written by the native writer (native.RowWriter, the quoting of `csv_field`),
+    which also sums the amounts it writes (`amount_total`), exactly: the proof of processing
+    (docs/pipeline.md §2) needs that sum, and it costs nothing more than the write instead of
     a second read of the whole output.
     """
 
     def __init__(self, scratch: Path, target: Path, header: Header) -> None:
         self._scratch, self._target = scratch, target
         self._columns = row_columns(header)
-        self._total = Decimal(0)
+        self._amount = self._columns.index(rules.AMOUNT)
+        self._cents = 0
+        self._writer = native.RowWriter()
         scratch.write_bytes(csv_line(header_fields(header)))
         self._handle = scratch.open("ab")
 
     def write(self, batch: pl.DataFrame, valid: pl.Series | None = None) -> None:
-        """Append a batch's valid rows (those where `valid` is True; all when it is None).
-
-        The output columns are selected first, so only they are copied by the filter.
-        """
-        rows, amounts = batch.select(self._columns), batch[rules.AMOUNT]
-        if valid is not None:
-            rows, amounts = rows.filter(valid), amounts.filter(valid)
-        rows.write_csv(self._handle, include_header=False)
-        self._total += Decimal(amounts.cast(_SUM_TYPE).sum() or 0)  # a Decimal already
+        """Append a batch's valid rows (those where `valid` is True; all when it is None)."""
+        columns = [batch[c] for c in self._columns]
+        self._cents += self._writer.write(columns, valid, self._amount, self._handle.write)
 
     @property
     def amount_total(self) -> str:
         """The exact sum of the amounts written so far, two fraction digits (`"1234.50"`)."""
-        return format(self._total, ".2f")
+        return format(Decimal(self._cents).scaleb(-2), ".2f")
 
     def commit(self) -> None:
         """The file was accepted: the output (complete, closed) takes its final name."""

@@ -4,8 +4,9 @@
  * the line parsed as a timestamp ("-" for null), the line normalized as an amount, whether
  * the line's key repeats an earlier line's in one set of ids ("r", else "n"; the key's high
  * half takes only 256 values, so that most probes meet other keys, and the set, sized for
- * one key, grows many times), then whether the line with its LF is one record of 1, 2 and 3
- * fields by the structure fast path ("010": two). Lambda's arm64 build,
+ * one key, grows many times), then the output row of the line and its amount
+ * ("<FNV-1a of the row written>:<running sum of the amounts, 128 bits in hex>"), then whether
+ * the line with its LF is one record of 1, 2 and 3 fields by the structure fast path ("010": two). Lambda's arm64 build,
  * run under qemu-user, must print what this machine's build prints
  * (tests/tools/test_build_native.py).
  */
@@ -26,6 +27,9 @@ static void *(*etl_ids_new)(int64_t expected, uint64_t secret);
 static int64_t (*etl_ids_add)(void *set, const struct ArrowArray *high,
                               const struct ArrowArray *low, int64_t *repeats);
 static void (*etl_ids_free)(void *set);
+static int64_t (*etl_write_rows)(const struct ArrowArray *const *columns, int32_t k,
+                                 const struct ArrowArray *keep, int32_t amount, int64_t start,
+                                 uint8_t *out, int64_t capacity, int64_t *used, uint64_t sum[2]);
 
 /* FNV-1a, 64 bits: the driver's own key of a line. */
 static uint64_t fnv1a(const char *p, int32_t length) {
@@ -69,9 +73,13 @@ int main(int argc, char **argv) {
     *(void **)&etl_ids_add = dlsym(library, "etl_ids_add");
     *(void **)&etl_ids_free = dlsym(library, "etl_ids_free");
     if (etl_ids_new == NULL || etl_ids_add == NULL || etl_ids_free == NULL) return 2;
+    *(void **)&etl_write_rows = dlsym(library, "etl_write_rows");
+    if (etl_write_rows == NULL) return 2;
+    uint64_t sum[2] = {0, 0};
     void *ids = etl_ids_new(1, 42);
     if (ids == NULL) return 1;
     static char line[4096];
+    static uint8_t row[4 * sizeof line + 16]; /* the line and its amount, each quoted at worst */
     while (fgets(line, sizeof line, stdin)) {
         int32_t length = (int32_t)strcspn(line, "\n");
         view_t view = {.length = length};
@@ -97,6 +105,9 @@ int main(int argc, char **argv) {
         if (etl_normalize_amounts(&in, &amount) != 0) return 1;
         print_text(&amount);
         printf(" ");
+        const struct ArrowArray *columns[2] = {&in, &amount};
+        int64_t used = 0;
+        if (etl_write_rows(columns, 2, NULL, 1, 0, row, sizeof row, &used, sum) != 1) return 1;
         amount.release(&amount);
         const uint64_t key = fnv1a(line, length);
         uint64_t high = key >> 56, low = key;
@@ -107,6 +118,8 @@ int main(int argc, char **argv) {
         const int64_t found = etl_ids_add(ids, &highs, &lows, repeat);
         if (found < 0) return 1;
         printf("%s ", found ? "r" : "n");
+        printf("%016" PRIx64 ":%016" PRIx64 "%016" PRIx64 " ", fnv1a((const char *)row, (int32_t)used),
+               sum[1], sum[0]);
         const int64_t record = length + (line[length] == '\n'); /* the line with its LF */
         for (int64_t width = 1; width <= 3; width++)
             printf("%d", etl_one_line_records((const uint8_t *)line, record, width));

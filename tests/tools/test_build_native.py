@@ -148,5 +148,7 @@ def test_the_arm64_build_parses_every_value_as_this_machines_does(tmp_path: Path
     assert any(line.split(" ")[3][-3:-2] == "." for line in lines)  # amounts written, too
     assert {line[-3:] for line in lines} >= {"100", "010", "001", "000"}  # every verdict
     assert {line.split(" ")[4] for line in lines} == {"r", "n"}  # repeated keys, and new ones
+    sums = [line.split(" ")[5].split(":")[1] for line in lines]
+    assert len(set(sums)) > 100  # amounts summed as the rows went
     shipped = build_native.lambda_library(tmp_path / "lambda")
     assert run(str(QEMU), "-L", str(ARM64_ROOT), str(arm64), str(shipped)) == expected
