@@ -15,8 +15,9 @@ from types import TracebackType
 
 import polars as pl
 
-from functions.core import native, rules
+from functions.core import rules
 from functions.core.header import Header
+from functions.core.native.rows import RowWriter
 from functions.core.scan import raw_columns, required_columns
 from functions.core.syntax import Field
 
@@ -31,7 +32,7 @@ def csv_field(field: Field) -> str:
 
 
 def csv_line(fields: Iterable[Field]) -> bytes:
-    """One record as §4 writes it (as native.RowWriter writes the rows), ending with LF."""
+    """One record as §4 writes it (as native.rows.RowWriter writes the rows), ending with LF."""
     return (",".join(csv_field(f) for f in fields) + "\n").encode()
 
 
@@ -59,7 +60,7 @@ def row_columns(header: Header) -> list[str]:
 class Output:
     """The output being written to `scratch`; `commit` moves it to `target`.
 
-    The rows are written by the native writer (native.RowWriter, the quoting of `csv_field`),
+    The rows are written by the native writer (native.rows.RowWriter, the quoting of `csv_field`),
     which also sums the amounts it writes (`amount_total`), exactly: the proof of processing
     (docs/pipeline.md §2) needs that sum, and it costs nothing more than the write instead of
     a second read of the whole output.
@@ -70,7 +71,7 @@ class Output:
         self._columns = row_columns(header)
         self._amount = self._columns.index(rules.AMOUNT)
         self._cents = 0
-        self._writer = native.RowWriter()
+        self._writer = RowWriter()
         scratch.write_bytes(csv_line(header_fields(header)))
         self._handle = scratch.open("ab")
 

@@ -102,4 +102,5 @@ def test_peak_rss_is_bounded_on_a_large_file(tmp_path: Path) -> None:
     # proportional to the file size (holding the rows would add over 120 MiB here).
     state_growth = 16 * (LARGE_ROWS - SMALL_ROWS) / 2**20
     assert extra_large - extra_small < state_growth + 30
-    assert ours_large["rss_mib"] < bare_large["rss_mib"] + 200
+    # and in all: a fixed share of 130-160 MiB here, plus that state (61 MiB at 4M rows)
+    assert ours_large["rss_mib"] < bare_large["rss_mib"] + 180 + 16 * LARGE_ROWS / 2**20

@@ -13,7 +13,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from functions.core import native
+from functions.core.native.rows import RowWriter
 
 AWKWARD = [
     None, "", "plain", "a,b", 'say "hi"', '"', '""', "no\rte", "a\nb", "\r\n", " padded ",
@@ -37,9 +37,7 @@ def _ours(
 ) -> tuple[bytes, int, int]:
     """(the bytes written, the sum in hundredths, how many times the sink was called)."""
     parts: list[bytes] = []
-    total = native.RowWriter(capacity).write(
-        columns, keep, amount, lambda m: parts.append(bytes(m))
-    )
+    total = RowWriter(capacity).write(columns, keep, amount, lambda m: parts.append(bytes(m)))
     return b"".join(parts), total, len(parts)
 
 
