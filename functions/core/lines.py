@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from functions.core import syntax
-from functions.core.chunks import Piece, Pieces
+from functions.core.chunks import Pieces
 from functions.core.scan import IDX
 from functions.core.structure import Layout
 
@@ -51,17 +51,18 @@ def record_lines(path: Path, layout: Layout, indexes: Iterable[int]) -> dict[int
     found: dict[int, int] = {}
     if wanted.is_empty():
         return found
-    last, first_index = int(wanted[-1]), 0
+    last, first_index, line = int(wanted[-1]), 0, layout.header.lines + 1
     with path.open("rb") as f:
         f.seek(layout.data_offset)
-        reader = Pieces(f, layout.data_offset, layout.header.lines + 1)
+        reader = Pieces(f, layout.data_offset)
         for piece in reader:
-            records = _records(piece)
+            data = bytes(piece.data)  # the piece's view lasts until the next read
+            records = _records(data, final=piece.final)
             if records.is_empty():  # a record longer than the piece: read on
                 reader.give_back(piece, 0)
                 continue
             used = int(records.str.len_bytes().sum())
-            if used < len(piece.data):
+            if used < len(data):
                 reader.give_back(piece, used)
             frame = pl.DataFrame({"record": records}).select(
                 (pl.int_range(pl.len(), dtype=pl.Int64) + first_index).alias("index"),
@@ -72,22 +73,22 @@ def record_lines(path: Path, layout: Layout, indexes: Iterable[int]) -> dict[int
                 .alias("shift"),
             )
             hits = frame.filter(pl.col("index").is_in(wanted.implode()))
-            lines = (hits["shift"] + piece.line).to_list()
+            lines = (hits["shift"] + line).to_list()
             found.update(zip(hits["index"].to_list(), lines, strict=True))
             first_index += frame.height
+            line += data.count(b"\n", 0, used)
             if first_index > last:
                 break
     return found
 
 
-def _records(piece: Piece) -> pl.Series:
-    """The whole records of a piece of a valid file, in order (the last one may be given back)."""
-    text = pl.Series([piece.data.decode()])
-    valid = len(piece.data) - int(
-        text.str.replace(syntax.records_pattern(None), "").str.len_bytes()[0]
-    )
-    if piece.final:
-        valid = len(piece.data)  # the last record, without a line break
-    records = pl.Series([piece.data[:valid].decode()]).str.extract_all(syntax.ANY_RECORD)
+def _records(data: bytes, *, final: bool) -> pl.Series:
+    """The whole records of a piece of a valid file, in order (the last one may be given
+    back); `final`: the piece runs to the end of the file."""
+    text = pl.Series([data.decode()])
+    valid = len(data) - int(text.str.replace(syntax.records_pattern(None), "").str.len_bytes()[0])
+    if final:
+        valid = len(data)  # the last record, without a line break
+    records = pl.Series([data[:valid].decode()]).str.extract_all(syntax.ANY_RECORD)
     records = records.explode().drop_nulls()
     return records.filter(records.str.len_bytes() > 0)

@@ -55,15 +55,15 @@ def read_layout(path: Path) -> Layout:
     with path.open("rb") as f:
         header, offset = _read_header(f, path)
         records = lines = 0
-        reader = Pieces(f, offset, header.lines + 1)
+        reader = Pieces(f, offset)
         for piece in reader:
-            used, found = _records(piece, len(header.fields), path)
+            first_line = header.lines + 1 + lines
+            used, found, lfs = _records(piece, len(header.fields), first_line, path)
             records += found
-            lines += piece.lfs
+            lines += lfs
             if used < len(piece.data):  # an unfinished record: it starts the next piece
-                lines -= piece.data.count(b"\n", used)
                 reader.give_back(piece, used)
-            elif piece.final and not piece.data.endswith(b"\n"):
+            elif piece.final and piece.data[-1:] != b"\n":
                 lines += 1
     if records == 0:
         raise StructuralError("the file has a header but no data rows")
@@ -101,28 +101,43 @@ def _read_header(f: BinaryIO, path: Path) -> tuple[Header, int]:
         at_end = not data
 
 
-def _records(piece: Piece, width: int, path: Path) -> tuple[int, int]:
-    """(bytes of `piece` in whole valid records, their number); StructuralError on the first
-    broken record. The bytes left are an unfinished record, whose end is in the next piece."""
-    if native.one_line_records(piece.data, width):
-        return len(piece.data), piece.lfs  # the usual case, in one pass without a copy
-    text = text_series(piece.data)
+def _records(piece: Piece, width: int, line: int, path: Path) -> tuple[int, int, int]:
+    """(bytes of `piece`, which starts on `line`, in whole valid records; their number; their
+    LFs); StructuralError on the first broken record. The bytes left are an unfinished
+    record, whose end is in the next piece."""
+    found = native.one_line_records(piece.data, width)
+    if found is not None:
+        return len(piece.data), found, found  # the usual case, in one pass without a copy
+    data = bytes(piece.data)
+    text = text_series(data)
     if text is None:
         _fail(path, "the file is not valid UTF-8")
-    size = len(piece.data)
+    size = len(data)
     limit = width if width <= syntax.MAX_PATTERN_WIDTH else None
     valid = size - _left(text, syntax.records_pattern(limit))
-    if valid < size and piece.final and _is_last_record(piece.data[valid:], limit):
+    if valid < size and piece.final and _is_last_record(data[valid:], limit):
         valid = size
     if limit is None:  # wide records: the pattern did not count their fields
-        valid = min(valid, _first_miscounted(piece.data[:valid], width))
+        valid = min(valid, _first_miscounted(data[:valid], width))
     if valid < size:
-        message = _explain(piece, valid, width)
+        message = _explain(_Rest(data, valid, piece.offset, line, piece.final), width)
         if message is not None:
             _fail(path, message)
         if size - valid > chunks.MAX_RECORD_BYTES:
-            _fail(path, _too_long(piece.line + piece.data.count(b"\n", 0, valid)))
-    return valid, _count(piece.data[:valid])
+            _fail(path, _too_long(line + data.count(b"\n", 0, valid)))
+    return valid, _count(data[:valid]), data.count(b"\n", 0, valid)
+
+
+@dataclass(frozen=True)
+class _Rest:
+    """The bytes of a piece from `start`, where its valid records end; the piece starts at
+    byte `offset` of the file, on `line`; `final`: it runs to the end of the file."""
+
+    data: bytes
+    start: int
+    offset: int
+    line: int
+    final: bool
 
 
 def _left(text: pl.Series, pattern: str) -> int:
@@ -153,18 +168,18 @@ def _first_miscounted(valid: bytes, width: int) -> int:
     return len(valid) if bad.is_empty() else int(records.head(bad[0]).str.len_bytes().sum())
 
 
-def _explain(piece: Piece, start: int, width: int) -> str | None:
-    """The message for the first broken record of `piece`, which starts at byte `start`;
-    None when that record is only unfinished (the piece ends inside it, the file does not)."""
-    text = piece.data[start:].decode()
-    line = piece.line + piece.data.count(b"\n", 0, start)
+def _explain(rest: _Rest, width: int) -> str | None:
+    """The message for the first broken record of `rest`; None when that record is only
+    unfinished (the piece ends inside it, the file does not)."""
+    text = rest.data[rest.start :].decode()
+    line = rest.line + rest.data.count(b"\n", 0, rest.start)
     pos = 0
     while pos < len(text):
-        found = syntax.read_record(text, pos, line, at_end=piece.final)
+        found = syntax.read_record(text, pos, line, at_end=rest.final)
         if found is None:
             return None
         if isinstance(found, syntax.Problem):
-            return _message(found, text, piece.offset + start)
+            return _message(found, text, rest.offset + rest.start)
         if len(found.fields) != width:
             return _miscount(found, width, line)
         pos, line = found.end, found.end_line

@@ -22,7 +22,7 @@ static int (*etl_parse_timestamps)(const struct ArrowArray *in, struct ArrowArra
                                    struct ArrowArray *wall);
 static int (*etl_format_instants)(const struct ArrowArray *in, struct ArrowArray *out);
 static int (*etl_normalize_amounts)(const struct ArrowArray *in, struct ArrowArray *out);
-static int (*etl_one_line_records)(const uint8_t *data, int64_t length, int64_t width);
+static int64_t (*etl_one_line_records)(const uint8_t *data, int64_t length, int64_t width);
 static void *(*etl_ids_new)(int64_t expected, uint64_t secret);
 static int64_t (*etl_ids_add)(void *set, const struct ArrowArray *high,
                               const struct ArrowArray *low, int64_t *repeats);
@@ -122,7 +122,7 @@ int main(int argc, char **argv) {
                sum[1], sum[0]);
         const int64_t record = length + (line[length] == '\n'); /* the line with its LF */
         for (int64_t width = 1; width <= 3; width++)
-            printf("%d", etl_one_line_records((const uint8_t *)line, record, width));
+            printf("%d", etl_one_line_records((const uint8_t *)line, record, width) == 1);
         printf("\n");
         text.release(&text);
         instant.release(&instant);

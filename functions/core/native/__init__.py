@@ -94,7 +94,7 @@ def _load() -> ctypes.CDLL:
     lib.etl_normalize_amounts.argtypes = [ctypes.POINTER(_Array)] * 2
     lib.etl_normalize_amounts.restype = ctypes.c_int
     lib.etl_one_line_records.argtypes = [ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64]
-    lib.etl_one_line_records.restype = ctypes.c_int
+    lib.etl_one_line_records.restype = ctypes.c_int64
     lib.etl_ids_new.argtypes = [ctypes.c_int64, ctypes.c_uint64]
     lib.etl_ids_new.restype = ctypes.c_void_p
     lib.etl_ids_free.argtypes = [ctypes.c_void_p]
@@ -210,11 +210,15 @@ def normalize_amounts(values: pl.Series) -> pl.Series:
     return _text(values, pl.String(), _STRING_VIEW, AMOUNT_MAX_ROWS, "etl_normalize_amounts")
 
 
-def one_line_records(data: bytes, width: int) -> bool:
-    """Whether `data` is valid UTF-8 made only of whole records of `width` fields, each on
-    one line and ending with LF or CRLF (data-contract.md §2.1's usual case). False says only
-    that it is not that case: the caller's general checks decide, and explain."""
-    return _lib.etl_one_line_records(data, len(data), width) == 1
+def one_line_records(data: bytes | memoryview, width: int) -> int | None:
+    """The number of records in `data` when it is valid UTF-8 made only of whole records of
+    `width` fields, each on one line and ending with LF or CRLF (data-contract.md §2.1's
+    usual case): also its number of LFs. None says only that it is not that case: the
+    caller's general checks decide, and explain. A memoryview (of a bytearray: writable) is
+    read in place."""
+    buffer = data if isinstance(data, bytes) else (ctypes.c_char * len(data)).from_buffer(data)
+    found = _lib.etl_one_line_records(buffer, len(data), width)
+    return None if found < 0 else int(found)
 
 
 class IdSet:

@@ -3,8 +3,9 @@
  * every byte is UTF-8, and the bytes are whole records of exactly `width` fields, each on one
  * line and ending with LF or CRLF.
  *
- * It is the fast path of the structure pass (functions/core/structure.py): a yes means the
- * piece is valid and its records are its lines; a no means only "not the usual case", and
+ * It is the fast path of the structure pass (functions/core/structure.py): a yes (the number
+ * of records, which is also the number of LFs) means the piece is valid and its records are
+ * its lines, so the pass need not count them; a no (-1) means only "not the usual case", and
  * the piece goes through the regular expressions and the tokenizer, which find and explain
  * the problem (or accept a record spanning lines). So the only thing this code must never do
  * is say yes to what they reject; tests/functions/core/native/test_records.py holds it
@@ -108,35 +109,36 @@ static int64_t unquoted_end(const uint8_t *data, int64_t i, int64_t length) {
     return i;
 }
 
-/* 1 when data[0..length) is valid UTF-8 made of whole one-line records of `width` fields
- * (an empty piece included), else 0. */
-int etl_one_line_records(const uint8_t *data, int64_t length, int64_t width) {
-    if (width < 1) return 0;
-    int64_t i = 0;
+/* The number of records when data[0..length) is valid UTF-8 made of whole one-line records
+ * of `width` fields (0 for an empty piece), else -1. */
+int64_t etl_one_line_records(const uint8_t *data, int64_t length, int64_t width) {
+    if (width < 1) return -1;
+    int64_t i = 0, records = 0;
     while (i < length) { /* a record starts at i */
         int64_t fields = 0;
         for (;;) { /* a field starts at i, possibly at the end of the piece (after a comma) */
             fields++;
             const int quoted = i < length && data[i] == '"';
             i = quoted ? quoted_end(data, i, length) : unquoted_end(data, i, length);
-            if (i < 0) return 0;
+            if (i < 0) return -1;
             /* after a field: a separator or the end of the record, nothing else */
-            if (i >= length) return 0; /* the piece ends inside a record */
+            if (i >= length) return -1; /* the piece ends inside a record */
             const uint8_t c = data[i];
             if (c == ',') {
                 i++;
                 continue; /* the next field */
             }
             if (c == '\r') {
-                if (i + 1 >= length || data[i + 1] != '\n') return 0; /* a lone CR */
+                if (i + 1 >= length || data[i + 1] != '\n') return -1; /* a lone CR */
                 i++;
             } else if (c != '\n') {
-                return 0; /* a stray quote, or text after a closing quote */
+                return -1; /* a stray quote, or text after a closing quote */
             }
             i++; /* past the LF: the next record starts here */
             break;
         }
-        if (fields != width) return 0;
+        if (fields != width) return -1;
+        records++;
     }
-    return 1;
+    return records;
 }
