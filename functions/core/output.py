@@ -63,22 +63,28 @@ class Output:
     The rows are written by the native writer (native.rows.RowWriter, the quoting of `csv_field`),
     which also sums the amounts it writes (`amount_total`), exactly: the proof of processing
     (docs/pipeline.md §2) needs that sum, and it costs nothing more than the write instead of
-    a second read of the whole output.
+    a second read of the whole output. The normalized timestamp comes as the rules' instant
+    (Int64 UTC microseconds, `rules.normalized(..., as_text=False)`), which the writer
+    formats as it writes the row: no text column is built for it.
     """
 
     def __init__(self, scratch: Path, target: Path, header: Header) -> None:
         self._scratch, self._target = scratch, target
         self._columns = row_columns(header)
         self._amount = self._columns.index(rules.AMOUNT)
+        self._instant = self._columns.index(rules.TIMESTAMP)
         self._cents = 0
         self._writer = RowWriter()
         scratch.write_bytes(csv_line(header_fields(header)))
         self._handle = scratch.open("ab")
 
     def write(self, batch: pl.DataFrame, valid: pl.Series | None = None) -> None:
-        """Append a batch's valid rows (those where `valid` is True; all when it is None)."""
+        """Append a batch's valid rows (those where `valid` is True; all when it is None);
+        its timestamp column is the instant."""
         columns = [batch[c] for c in self._columns]
-        self._cents += self._writer.write(columns, valid, self._amount, self._handle.write)
+        self._cents += self._writer.write(
+            columns, valid, self._amount, self._handle.write, instant=self._instant
+        )
 
     @property
     def amount_total(self) -> str:

@@ -141,7 +141,7 @@ def _main_pass(
     """The main pass; polars raises on a broken file."""
     passed = _MainPass(rejected)
     with duplicates.Repeats(layout.records) as repeats:
-        stream = _rows(source, layout.header, config, repeats, as_text=out is not None)
+        stream = _rows(source, layout.header, config, repeats)
         for scanned in batches(stream):
             batch = repeats.flag(scanned)
             is_valid = batch[rules.VALID]
@@ -161,17 +161,16 @@ def _rows(
     header: Header,
     config: CoreConfig,
     repeats: duplicates.Repeats,
-    *,
-    as_text: bool,
 ) -> pl.LazyFrame:
     """The scanned rows through the rules, narrowed to the columns the main pass uses, with
-    the keys of their ids for `repeats`."""
+    the keys of their ids for `repeats`; the timestamp as the instant, which the output's
+    writer formats (output.py)."""
     rows = rules.normalized(
         scan(source, header),
         required_columns(header),
         config.source_timezone,
         duplicate=pl.lit(False),  # known per batch, after the rules: Repeats.flag
-        as_text=as_text,
+        as_text=False,
     )
     raw = raw_columns(header)
     return rows.select(

@@ -28,8 +28,9 @@ static int64_t (*etl_ids_add)(void *set, const struct ArrowArray *high,
                               const struct ArrowArray *low, int64_t *repeats);
 static void (*etl_ids_free)(void *set);
 static int64_t (*etl_write_rows)(const struct ArrowArray *const *columns, int32_t k,
-                                 const struct ArrowArray *keep, int32_t amount, int64_t start,
-                                 uint8_t *out, int64_t capacity, int64_t *used, uint64_t sum[2]);
+                                 const struct ArrowArray *keep, int32_t amount, int32_t instant,
+                                 int64_t start, uint8_t *out, int64_t capacity, int64_t *used,
+                                 uint64_t sum[2]);
 
 /* FNV-1a, 64 bits: the driver's own key of a line. */
 static uint64_t fnv1a(const char *p, int32_t length) {
@@ -79,7 +80,7 @@ int main(int argc, char **argv) {
     void *ids = etl_ids_new(1, 42);
     if (ids == NULL) return 1;
     static char line[4096];
-    static uint8_t row[4 * sizeof line + 16]; /* the line and its amount, each quoted at worst */
+    static uint8_t row[4 * sizeof line + 64]; /* the line, its amount (quoted at worst), its instant */
     while (fgets(line, sizeof line, stdin)) {
         int32_t length = (int32_t)strcspn(line, "\n");
         view_t view = {.length = length};
@@ -105,9 +106,9 @@ int main(int argc, char **argv) {
         if (etl_normalize_amounts(&in, &amount) != 0) return 1;
         print_text(&amount);
         printf(" ");
-        const struct ArrowArray *columns[2] = {&in, &amount};
+        const struct ArrowArray *columns[3] = {&in, &amount, &instant};
         int64_t used = 0;
-        if (etl_write_rows(columns, 2, NULL, 1, 0, row, sizeof row, &used, sum) != 1) return 1;
+        if (etl_write_rows(columns, 3, NULL, 1, 2, 0, row, sizeof row, &used, sum) != 1) return 1;
         amount.release(&amount);
         const uint64_t key = fnv1a(line, length);
         uint64_t high = key >> 56, low = key;

@@ -105,7 +105,7 @@ def _load() -> ctypes.CDLL:
     lib.etl_ids_add.restype = ctypes.c_int64
     lib.etl_write_rows.argtypes = [
         ctypes.POINTER(ctypes.POINTER(_Array)), ctypes.c_int32, ctypes.POINTER(_Array),
-        ctypes.c_int32, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64,
+        ctypes.c_int32, ctypes.c_int32, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64,
         ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_uint64 * 2),
     ]  # fmt: skip
     lib.etl_write_rows.restype = ctypes.c_int64

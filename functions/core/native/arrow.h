@@ -68,6 +68,15 @@ static inline int is_string_view(const struct ArrowArray *in) {
 
 #define ETL_HIDDEN __attribute__((visibility("hidden")))
 
+/* §4's text of an instant, Int64 UTC microseconds, is at most this long:
+ * YYYY-MM-DDTHH:MM:SS.ffffffZ. */
+enum { INSTANT_LONGEST = 27 };
+
+/* Write instant `us` at p as §4 writes it (timestamps.c): `YYYY-MM-DDTHH:MM:SSZ`, with
+ * `.ffffff` only when the sub-second part is non-zero; returns its length, or 0 (nothing
+ * written) outside the years 0001-9999. p has room for INSTANT_LONGEST bytes. */
+ETL_HIDDEN int32_t etl_put_instant(uint8_t *p, int64_t us);
+
 /* An Int64 output of `length` values, all null until set; -1 when memory runs out. */
 ETL_HIDDEN int etl_new_int64(struct ArrowArray *array, int64_t length, uint8_t **validity,
                              int64_t **values);

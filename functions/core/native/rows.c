@@ -8,8 +8,11 @@
  * `"` CR or LF between quotes with each `"` doubled, any other value as it is
  * (functions/core/output.py's csv_field says the same in Python).
  *
- * Inputs: Arrow string-view arrays (format "vu") of one length, and optionally a boolean
- * array (format "b") of the same length saying which rows to write. The amount column's
+ * Inputs: Arrow string-view arrays (format "vu") of one length, but for one column that may
+ * be an Int64 array (format "l") of UTC microseconds, written as §4's timestamps by
+ * timestamps.c's etl_put_instant (as etl_format_instants writes them, without a string
+ * array in between); and optionally a boolean array (format "b") of the same length saying
+ * which rows to write. The amount column's
  * values are §4's amounts (`-1234.50`: an optional `-`, digits, `.`, two digits). Values are
  * untrusted bytes: every read is bounded by a value's length and every write by the
  * caller's capacity. Plain C11, plus the compiler's 128-bit integer for the sum.
@@ -33,10 +36,16 @@ static inline const view_t *view_at(const struct ArrowArray *column, int64_t row
     return (const view_t *)column->buffers[1] + column->offset + row;
 }
 
-/* The most bytes a row's fields can take: each one doubled, quoted, then `,` or LF. */
-static int64_t row_bound(const struct ArrowArray *const *columns, int32_t k, int64_t row) {
+/* The most bytes a row's fields can take: each one doubled, quoted, then `,` or LF; the
+ * instant column's the longest instant and its separator. */
+static int64_t row_bound(const struct ArrowArray *const *columns, int32_t k, int32_t instant,
+                         int64_t row) {
     int64_t bound = 0;
     for (int32_t j = 0; j < k; j++) {
+        if (j == instant) {
+            bound += INSTANT_LONGEST + 1;
+            continue;
+        }
         const int64_t at = columns[j]->offset + row;
         const int64_t length = is_valid(columns[j]->buffers[0], at) ? view_at(columns[j], row)->length : 0;
         bound += 2 * length + 3;
@@ -85,7 +94,9 @@ static int is_kept(const struct ArrowArray *keep, int64_t row) {
 
 /*
  * Write rows start, start + 1, ... of the `k` columns (those `keep` says, every row when it
- * is NULL) at `out`, as many whole rows as `capacity` bytes surely hold. Sets *used to the
+ * is NULL) at `out`, as many whole rows as `capacity` bytes surely hold; column `instant`
+ * (none when it is -1) is the Int64 one, a null or an instant outside the years 0001-9999
+ * written as nothing (etl_format_instants' null). Sets *used to the
  * bytes written and adds the kept rows' amounts of column `amount` (none when it is -1) to
  * the 128-bit two's complement sum[0] (low) + sum[1] << 64.
  *
@@ -95,12 +106,18 @@ static int is_kept(const struct ArrowArray *keep, int64_t row) {
  * a kept amount is not §4's; on an error nothing is added to the sum.
  */
 int64_t etl_write_rows(const struct ArrowArray *const *columns, int32_t k,
-                       const struct ArrowArray *keep, int32_t amount, int64_t start,
-                       uint8_t *out, int64_t capacity, int64_t *used, uint64_t sum[2]) {
-    if (k <= 0 || amount < -1 || amount >= k) return BAD_ARRAYS;
+                       const struct ArrowArray *keep, int32_t amount, int32_t instant,
+                       int64_t start, uint8_t *out, int64_t capacity, int64_t *used,
+                       uint64_t sum[2]) {
+    if (k <= 0 || amount < -1 || amount >= k || instant < -1 || instant >= k) return BAD_ARRAYS;
+    if (instant >= 0 && instant == amount) return BAD_ARRAYS;
     const int64_t n = columns[0]->length;
-    for (int32_t j = 0; j < k; j++)
-        if (!is_string_view(columns[j]) || columns[j]->length != n) return BAD_ARRAYS;
+    for (int32_t j = 0; j < k; j++) {
+        const struct ArrowArray *c = columns[j];
+        const int readable = j == instant ? c->n_buffers == 2 && c->offset >= 0 && c->buffers[1] != NULL
+                                          : is_string_view(c);
+        if (!readable || c->length != n) return BAD_ARRAYS;
+    }
     if (keep != NULL &&
         (keep->n_buffers != 2 || keep->length != n || keep->offset < 0 || keep->buffers[1] == NULL))
         return BAD_ARRAYS;
@@ -111,7 +128,7 @@ int64_t etl_write_rows(const struct ArrowArray *const *columns, int32_t k,
     int64_t row = start;
     for (; row < n; row++) {
         if (!is_kept(keep, row)) continue;
-        const int64_t bound = row_bound(columns, k, row);
+        const int64_t bound = row_bound(columns, k, instant, row);
         if (bound > capacity - (o - out)) {
             if (o == out) {
                 *used = bound;
@@ -121,7 +138,10 @@ int64_t etl_write_rows(const struct ArrowArray *const *columns, int32_t k,
         }
         for (int32_t j = 0; j < k; j++) {
             const int64_t at = columns[j]->offset + row;
-            if (is_valid(columns[j]->buffers[0], at)) {
+            if (j == instant) {
+                if (is_valid(columns[j]->buffers[0], at))
+                    o += etl_put_instant(o, ((const int64_t *)columns[j]->buffers[1])[at]);
+            } else if (is_valid(columns[j]->buffers[0], at)) {
                 const view_t *v = view_at(columns[j], row);
                 const uint8_t *bytes = view_bytes(columns[j], v);
                 if (bytes == NULL) return BAD_ARRAYS;

@@ -184,8 +184,41 @@ static inline void put2(uint8_t *p, int v) {
 /* 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: §4 writes four-digit years only. */
 static const int64_t MIN_US = -62135596800LL * 1000000;
 static const int64_t MAX_US = 253402300800LL * 1000000;
-enum { LONGEST = 27 }; /* YYYY-MM-DDTHH:MM:SS.ffffffZ */
-/* FORMAT_MAX_ROWS = INT32_MAX / LONGEST: the callers split longer arrays. */
+/* FORMAT_MAX_ROWS = INT32_MAX / INSTANT_LONGEST: the callers split longer arrays. */
+
+/* arrow.h says what it writes; rows.c writes the output's timestamps with it. */
+int32_t etl_put_instant(uint8_t *p, int64_t value) {
+    if (value < MIN_US || value >= MAX_US) return 0;
+    int64_t days = value / US_PER_DAY, rest = value % US_PER_DAY;
+    if (rest < 0) {
+        rest += US_PER_DAY;
+        days--;
+    }
+    int64_t year;
+    int month, day;
+    civil_from_days(days, &year, &month, &day);
+    const int64_t seconds = rest / US_PER_S, micros = rest % US_PER_S;
+    put2(p, (int)(year / 100));
+    put2(p + 2, (int)(year % 100));
+    p[4] = '-';
+    put2(p + 5, month);
+    p[7] = '-';
+    put2(p + 8, day);
+    p[10] = 'T';
+    put2(p + 11, (int)(seconds / 3600));
+    p[13] = ':';
+    put2(p + 14, (int)(seconds / 60 % 60));
+    p[16] = ':';
+    put2(p + 17, (int)(seconds % 60));
+    int32_t length = 20;
+    if (micros != 0) {
+        p[19] = '.';
+        for (int k = 25, f = (int)micros; k >= 20; k--, f /= 10) p[k] = (uint8_t)('0' + f % 10);
+        length = 27;
+    }
+    p[length - 1] = 'Z';
+    return length;
+}
 
 /*
  * Write `in` (Int64 UTC microseconds) as §4's text into `out` (a string-view array).
@@ -196,44 +229,15 @@ int etl_format_instants(const struct ArrowArray *in, struct ArrowArray *out) {
     if (in->n_buffers != 2 || in->length < 0 || in->offset < 0) return -2;
     const int64_t n = in->length;
     text_writer w;
-    const int status = etl_text_begin(&w, n, LONGEST); /* before any read of `in`'s buffers */
+    const int status = etl_text_begin(&w, n, INSTANT_LONGEST); /* before any read of `in`'s buffers */
     if (status != 0) return status;
     const uint8_t *in_validity = in->buffers[0];
     const int64_t *us = (const int64_t *)in->buffers[1] + in->offset;
 
     for (int64_t i = 0; i < n; i++) {
-        const int64_t value = us[i];
-        if (!is_valid(in_validity, in->offset + i) || value < MIN_US || value >= MAX_US) continue;
-        int64_t days = value / US_PER_DAY, rest = value % US_PER_DAY;
-        if (rest < 0) {
-            rest += US_PER_DAY;
-            days--;
-        }
-        int64_t year;
-        int month, day;
-        civil_from_days(days, &year, &month, &day);
-        const int64_t seconds = rest / US_PER_S, micros = rest % US_PER_S;
-        uint8_t *p = text_at(&w);
-        put2(p, (int)(year / 100));
-        put2(p + 2, (int)(year % 100));
-        p[4] = '-';
-        put2(p + 5, month);
-        p[7] = '-';
-        put2(p + 8, day);
-        p[10] = 'T';
-        put2(p + 11, (int)(seconds / 3600));
-        p[13] = ':';
-        put2(p + 14, (int)(seconds / 60 % 60));
-        p[16] = ':';
-        put2(p + 17, (int)(seconds % 60));
-        int32_t length = 20;
-        if (micros != 0) {
-            p[19] = '.';
-            for (int k = 25, f = (int)micros; k >= 20; k--, f /= 10) p[k] = (uint8_t)('0' + f % 10);
-            length = 27;
-        }
-        p[length - 1] = 'Z';
-        text_commit(&w, i, length);
+        if (!is_valid(in_validity, in->offset + i)) continue;
+        const int32_t length = etl_put_instant(text_at(&w), us[i]);
+        if (length > 0) text_commit(&w, i, length);
     }
     etl_text_finish(&w, out);
     return 0;

@@ -13,6 +13,8 @@ from functions.core.structure import read_header
 from functions.core.syntax import Field
 
 HEADER = b" Amount ,note,TRANSACTION_ID,customer_id,Timestamp\n"
+# 2024-01-02T00:00:00Z as the rules give it to the output: UTC microseconds
+JAN_2_2024 = 1_704_153_600 * 1_000_000
 
 
 def _header(tmp_path: Path) -> Path:
@@ -39,7 +41,7 @@ def test_rows_carry_the_normalized_required_fields_and_the_others_raw(tmp_path: 
             rules.TID: ["t1"],
             rules.CID: ["c1"],
             rules.AMOUNT: ["1234.50"],
-            rules.TIMESTAMP: ["2024-01-02T00:00:00Z"],
+            rules.TIMESTAMP: [JAN_2_2024 + 500_000],
         }
     )
     target = tmp_path / "out.csv"
@@ -50,7 +52,7 @@ def test_rows_carry_the_normalized_required_fields_and_the_others_raw(tmp_path: 
     assert not target.exists()  # not until the file is accepted
     out.commit()
 
-    row = b'1234.50,"say ""hi""",t1,c1,2024-01-02T00:00:00Z\n'
+    row = b'1234.50,"say ""hi""",t1,c1,2024-01-02T00:00:00.500000Z\n'
     assert target.read_bytes() == b"amount,note,transaction_id,customer_id,timestamp\n" + row * 2
     assert not (tmp_path / "scratch.csv").exists()
 
@@ -64,7 +66,7 @@ def test_the_amounts_written_are_summed_exactly_and_only_they(tmp_path: Path) ->
             rules.TID: ["t"] * 4,
             rules.CID: ["c"] * 4,
             rules.AMOUNT: amounts,
-            rules.TIMESTAMP: ["2024-01-02T00:00:00Z"] * 4,
+            rules.TIMESTAMP: [JAN_2_2024] * 4,
         }
     )
 

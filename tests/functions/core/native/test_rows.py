@@ -13,6 +13,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
+from functions.core import native
 from functions.core.native.rows import RowWriter
 
 AWKWARD = [
@@ -34,10 +35,14 @@ def _ours(
     keep: pl.Series | None = None,
     amount: int | None = None,
     capacity: int = 1 << 20,
+    instant: int | None = None,
 ) -> tuple[bytes, int, int]:
     """(the bytes written, the sum in hundredths, how many times the sink was called)."""
     parts: list[bytes] = []
-    total = RowWriter(capacity).write(columns, keep, amount, lambda m: parts.append(bytes(m)))
+    sink = parts.append
+    total = RowWriter(capacity).write(
+        columns, keep, amount, lambda m: sink(bytes(m)), instant=instant
+    )
     return b"".join(parts), total, len(parts)
 
 
@@ -141,3 +146,48 @@ def test_chunks_cut_at_other_rows_and_slices_are_read_at_their_rows() -> None:
 def test_a_column_that_is_not_text_is_refused() -> None:
     with pytest.raises(TypeError, match="expected Arrow format"):
         _ours([pl.Series("n", [1, 2])])
+
+
+# The first and the last instant §4 writes (0001-01-01T00:00:00Z, 9999-12-31T23:59:59.999999Z)
+MIN_US, MAX_US = -62_135_596_800_000_000, 253_402_300_800_000_000 - 1
+
+
+def test_an_instant_column_is_written_as_format_instants_writes_it() -> None:
+    # the output's timestamps: formatted as the row is written, exactly the text the rules'
+    # own formatting gives (a null, and an instant outside 0001-9999, as nothing)
+    rng = random.Random(7)
+    instants: list[int | None] = [rng.randrange(MIN_US, MAX_US) for _ in range(3_000)]
+    instants += [0, -1, 1, MIN_US, MAX_US, MIN_US - 1, MAX_US + 1, None, 1_704_153_600_000_000]
+    whole_seconds = [rng.randrange(MIN_US, MAX_US) // 10**6 * 10**6 for _ in range(500)]
+    instants += whole_seconds
+    column = pl.Series("ts", instants, dtype=pl.Int64)
+    ids = pl.Series("id", [f"r{i}" for i in range(len(instants))])
+    keep = pl.Series([rng.random() < 0.8 for _ in instants])
+    text = native.format_instants(column)
+    assert text.null_count() == 3  # the two outside 0001-9999 and the null
+
+    for k in (None, keep):
+        after = ids.alias("after")
+        written = _ours([ids, column, after], k, instant=1)[0]
+        assert written == _polars_lines([ids, text, after], k)
+    assert b"9999-12-31T23:59:59.999999Z" in written and b"0001-01-01T00:00:00Z" in written
+    assert _ours([column], instant=0, capacity=1)[0] == _polars_lines([text])
+
+
+def test_an_instant_column_is_written_at_its_rows_across_chunks() -> None:
+    instants = pl.Series("ts", [i * 86_400_000_001 for i in range(100)], dtype=pl.Int64)
+    ids = pl.Series("id", [str(i) for i in range(100)])
+    expected = _polars_lines([ids, native.format_instants(instants)])
+    cut = pl.concat([instants.slice(0, 33), instants.slice(33, 100)], rechunk=False)
+
+    assert _ours([ids, cut], instant=1)[0] == expected
+    lines = expected.splitlines(keepends=True)
+    middle = _ours([ids.slice(10, 20), instants.slice(10, 20)], instant=1)[0]
+    assert middle == b"".join(lines[10:30])
+
+
+def test_an_instant_column_must_be_int64_and_not_the_amount_column() -> None:
+    with pytest.raises(TypeError, match="expected Arrow format"):
+        _ours([pl.Series("ts", ["2024-01-01T00:00:00Z"])], instant=0)
+    with pytest.raises(RuntimeError, match="etl_write_rows"):
+        _ours([pl.Series("n", [1], dtype=pl.Int64)], amount=0, instant=0)
