@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from functions.core import CoreConfig, RowError, rules, validate_file
+from functions.core import rejected as rejected_module
 from functions.core.rejected import RejectedRows, row_errors
 from functions.core.scan import IDX
 from functions.core.structure import read_layout
@@ -57,6 +59,38 @@ def test_row_errors_and_the_rejected_rows_file(tmp_path: Path) -> None:
         f" t2 ,,x,2024-13-01,n,4,{REASONS[0]}\n"
         f't1,c,1.00,2024-01-01,"a,b",5,{REASONS[1]}\n'
     )
+
+
+@pytest.mark.parametrize("held_bytes", [1 << 30, 1, 300])
+def test_rejected_rows_are_held_then_written_as_parts_and_read_back_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held_bytes: int
+) -> None:
+    # held in memory up to HELD_BYTES (none written while the stream runs), written as a
+    # part past it; either way every row comes back, in order, with its fields
+    monkeypatch.setattr(rejected_module, "HELD_BYTES", held_bytes)
+    source = tmp_path / "in.csv"
+    source.write_text(SOURCE)
+    rejected = RejectedRows(tmp_path / "scratch", read_layout(source).header)
+    (tmp_path / "scratch").mkdir()
+    batch = pl.concat([KEPT.with_columns(pl.col(IDX) + 2 * i) for i in range(20)])
+    for start in range(0, batch.height, 4):
+        part = batch.slice(start, 4)
+        rejected.add(part, pl.Series([True, False, True, True][: part.height]))
+
+    written_during_the_pass = len(rejected.parts)
+    kept = rejected.scan().collect()
+
+    expected = pl.concat(
+        b.filter(pl.Series([True, False, True, True][: b.height]))
+        for b in (batch.slice(s, 4) for s in range(0, batch.height, 4))
+    )
+    assert kept.equals(expected)
+    if held_bytes == 1 << 30:  # all held: one part, written when they are read
+        assert (written_during_the_pass, len(rejected.parts)) == (0, 1)
+    elif held_bytes == 1:  # each batch's rows past the bound at once
+        assert written_during_the_pass == len(rejected.parts) == 10
+    else:
+        assert 0 < written_during_the_pass < 10
 
 
 def test_first_hundred_row_errors_in_line_order(tmp_path: Path) -> None:
