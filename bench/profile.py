@@ -7,11 +7,11 @@ memory (the core itself streams it in batches), and is timed alone:
 - ``read``: polars' CSV parse of every field as text (``scan.scan``);
 - ``ids``: the trimmed transaction and customer ids;
 - ``amounts`` / ``timestamps``: each rule's normalized value (``rules.amount``,
-  ``rules.timestamp``), the timestamp formatted as the output writes it;
+  ``rules.timestamp``), the timestamp as its instant (the output's writer formats it);
 - ``duplicates``: the repeated ids: the keys of the trimmed ids, then the set of the ids
   read so far (functions.core.duplicates), batch by batch as the main pass goes;
 - ``reasons+lines``: the rejected rows' reasons and line numbers, and the rejected-rows file;
-- ``write``: the valid rows, written as the output.
+- ``write``: the valid rows, written as the output (the timestamps formatted on the way).
 
 Then ``process_file`` itself, as the benchmark runs it (tolerance 1, or strict with
 ``--strict``). The stages add up to more than the call: the streaming engine overlaps the
@@ -80,7 +80,8 @@ def stages(source: Path, strict: bool) -> dict[str, float]:
     dup = pl.lit(False)
     _timed("ids", rule(ids.stages(req["transaction_id"], req["customer_id"], dup)), times)
     _timed("amounts", rule(amount.stages(req["amount"], rules.AMOUNT)), times)
-    _timed("timestamps", rule(timestamp.stages(req["timestamp"], rules.TIMESTAMP, tz)), times)
+    stamps = timestamp.stages(req["timestamp"], rules.TIMESTAMP, tz, as_text=False)
+    _timed("timestamps", rule(stamps), times)
 
     def find_repeats() -> pl.Series:
         with duplicates.Repeats(layout.records) as repeats:
@@ -94,7 +95,7 @@ def stages(source: Path, strict: bool) -> dict[str, float]:
 
     repeated = _timed("duplicates", find_repeats, times)
     rows = rules.normalized(
-        frame.lazy(), req, tz, duplicate=pl.col(IDX).is_in(repeated.implode()), as_text=True
+        frame.lazy(), req, tz, duplicate=pl.col(IDX).is_in(repeated.implode()), as_text=False
     ).collect(engine="streaming")
     valid = rows.filter(pl.col(rules.VALID))
     with tempfile.TemporaryDirectory(dir=source.parent) as scratch:

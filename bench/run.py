@@ -55,7 +55,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--clean-rows",
         type=_sizes,
-        default="5000000",
+        default="1000000,5000000",
         help="comma-separated clean file sizes ('' for none)",
     )
     parser.add_argument(
